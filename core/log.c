@@ -1,0 +1,85 @@
+/* Logging sink selection and formatting; see log.h. One write() per message, so lines
+ * from concurrent applets never interleave in the kernel log. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cmdline.h"
+#include "log.h"
+
+int log_level = LOG_INFO;
+static const char *log_name = "dvm";
+static int kmsg_fd = -1;
+static int use_stderr;
+
+void log_reopen(void)
+{
+	if (use_stderr || kmsg_fd >= 0)
+		return;
+	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+}
+
+void log_open(const char *applet)
+{
+	char v[16];
+
+	log_name = applet;
+	if (isatty(2) && getpid() != 1 && getppid() != 1)
+		use_stderr = 1;
+	log_reopen();
+	if (cmdline_get(cmdline_read(), "dvm.loglevel", v, sizeof(v)) == 1) {
+		char *end;
+		long l = strtol(v, &end, 10);
+		if (*v && !*end && l >= 0 && l <= 7)
+			log_level = (int)l;
+	}
+}
+
+void log_verbose(void)
+{
+	if (log_level < LOG_DEBUG)
+		log_level = LOG_DEBUG;
+}
+
+void log_to_stderr(void)
+{
+	use_stderr = 1;
+	if (kmsg_fd >= 0)
+		close(kmsg_fd);
+	kmsg_fd = -1;
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	/* The kernel truncates /dev/kmsg records near 1 KiB anyway. */
+	char buf[1024];
+	int saved = errno, n, off;
+	va_list ap;
+
+	if (level > log_level)
+		return;
+	off = kmsg_fd >= 0 ? snprintf(buf, sizeof(buf), "<%d>%s: ", level, log_name)
+			   : snprintf(buf, sizeof(buf), "%s: ", log_name);
+	va_start(ap, fmt);
+	n = vsnprintf(buf + off, sizeof(buf) - off - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	off += n;
+	if (off > (int)sizeof(buf) - 2)
+		off = sizeof(buf) - 2;
+	buf[off++] = '\n';
+	if (kmsg_fd < 0 || write(kmsg_fd, buf, off) < 0) {
+		/* No kmsg (or it refused): stderr, without the <N> prefix. */
+		const char *s = buf;
+		if (kmsg_fd >= 0)
+			s = strchr(buf, '>') + 1, off -= (int)(s - buf);
+		if (write(2, s, off) < 0) {
+			/* nowhere left to report it */
+		}
+	}
+	errno = saved;
+}

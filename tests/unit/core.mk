@@ -1,0 +1,5 @@
+# Unit tests for core/ pieces owned by no single area.
+UNIT_TESTS += test_cmdline
+test_cmdline_SRCS := tests/unit/test_cmdline.c core/cmdline.c
+UNIT_TESTS += test_modinfo
+test_modinfo_SRCS := tests/unit/test_modinfo.c core/modinfo.c

@@ -1,0 +1,102 @@
+/* .modinfo extraction, on ELF images built here, including truncated and corrupt ones. */
+#include <elf.h>
+#include <stdlib.h>
+#include "check.h"
+#include "modinfo.h"
+
+static const char info[] = "license=GPL\0depends=uio,virtio\0vermagic=6.1.0 SMP\0flag\0";
+static const char strtab[] = "\0.modinfo\0.shstrtab\0";
+
+/* ELF64: header, .modinfo data, .shstrtab data, 3 section headers. */
+static size_t build(unsigned char *b)
+{
+	Elf64_Ehdr *e = (Elf64_Ehdr *)b;
+	size_t off = sizeof(*e);
+	memset(b, 0, 1024);
+	memcpy(e->e_ident, ELFMAG, SELFMAG);
+	e->e_ident[EI_CLASS] = ELFCLASS64;
+	e->e_ident[EI_DATA] = ELFDATA2LSB;
+	e->e_type = ET_REL;
+	memcpy(b + off, info, sizeof(info));
+	size_t info_off = off;
+	off += sizeof(info);
+	memcpy(b + off, strtab, sizeof(strtab));
+	size_t str_off = off;
+	off += sizeof(strtab);
+	off = (off + 7) & ~(size_t)7;
+	e->e_shoff = off;
+	e->e_shentsize = sizeof(Elf64_Shdr);
+	e->e_shnum = 3;
+	e->e_shstrndx = 2;
+	Elf64_Shdr *sh = (Elf64_Shdr *)(b + off);
+	sh[1].sh_name = 1;
+	sh[1].sh_offset = info_off;
+	sh[1].sh_size = sizeof(info);
+	sh[2].sh_name = 10;
+	sh[2].sh_offset = str_off;
+	sh[2].sh_size = sizeof(strtab);
+	return off + 3 * sizeof(Elf64_Shdr);
+}
+
+TEST(reads_keys)
+{
+	unsigned char b[1024];
+	char v[64];
+	const char *why = NULL;
+	size_t n = build(b);
+
+	CHECK_INT(modinfo_get(b, n, "depends", v, sizeof(v), &why), 1);
+	CHECK_STR(v, "uio,virtio");
+	CHECK_INT(modinfo_get(b, n, "vermagic", v, sizeof(v), &why), 1);
+	CHECK_STR(v, "6.1.0 SMP");
+	CHECK_INT(modinfo_get(b, n, "flag", v, sizeof(v), &why), 1);
+	CHECK_STR(v, "");
+	CHECK_INT(modinfo_get(b, n, "parm", v, sizeof(v), &why), 0);
+}
+
+TEST(every_truncation_is_safe)
+{
+	unsigned char b[1024];
+	size_t n = build(b);
+	char v[64];
+
+	/* A copy of exactly len bytes on the heap, so ASan sees any overread. */
+	for (size_t len = 0; len < n; len++) {
+		unsigned char *c = malloc(len ? len : 1);
+		const char *why = NULL;
+		memcpy(c, b, len);
+		int r = modinfo_get(c, len, "depends", v, sizeof(v), &why);
+		CHECK(r == -1 ? why != NULL : r >= 0);
+		free(c);
+	}
+}
+
+TEST(corrupt_headers_rejected)
+{
+	unsigned char b[1024];
+	size_t n = build(b);
+	const char *why = NULL;
+	char v[8];
+	Elf64_Ehdr *e = (Elf64_Ehdr *)b;
+
+	e->e_shstrndx = 7;
+	CHECK_INT(modinfo_get(b, n, "depends", v, sizeof(v), &why), -1);
+	build(b);
+	e->e_shoff = (Elf64_Off)-1;
+	CHECK_INT(modinfo_get(b, n, "depends", v, sizeof(v), &why), -1);
+	build(b);
+	((Elf64_Shdr *)(b + e->e_shoff))[1].sh_size = 1u << 30;
+	CHECK_INT(modinfo_get(b, n, "depends", v, sizeof(v), &why), -1);
+	CHECK_STR(why, "section runs past the end of the file");
+	CHECK_INT(modinfo_get("garbage!garbage!", 16, "x", v, sizeof(v), &why), -1);
+	CHECK_STR(why, "not an ELF file");
+}
+
+TEST(value_truncated)
+{
+	unsigned char b[1024];
+	char v[4];
+	size_t n = build(b);
+	CHECK_INT(modinfo_get(b, n, "depends", v, sizeof(v), NULL), 1);
+	CHECK_STR(v, "uio");
+}
