@@ -16,8 +16,9 @@ else
 Q := @
 endif
 
-B := build/$(ARCH)
-HB := build/host
+BUILD ?= build
+B := $(BUILD)/$(ARCH)
+HB := $(BUILD)/host
 
 ifeq ($(ARCH),arm64)
 CC_DVM := aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs
@@ -87,7 +88,7 @@ $(B)/xinc:
 	$(Q)for h in zlib.h zconf.h fdt.h libfdt.h libfdt_env.h; do ln -sfn /usr/include/$$h $@/$$h; done
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD)
 
 setup:
 	scripts/setup
