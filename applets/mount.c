@@ -1,4 +1,155 @@
-/* TEMPORARY stub, replaced by the real applet. */
+/* mount: mount a filesystem (core/mountopt.c parses options, mounts and explains
+ * failures), or list mounted filesystems. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
 #include "applet.h"
-const char mount_usage[] = "Usage: mount\n";
-int mount_main(int argc, char **argv) { (void)argc; (void)argv; return 1; }
+#include "log.h"
+#include "mountopt.h"
+
+const char mount_usage[] =
+	"Usage: mount [-r|-w] [-v] [-t TYPE] [-o OPTIONS] SOURCE DIR\n"
+	"       mount [-o remount,OPTIONS | -o PROPAGATION] DIR\n"
+	"       mount                 list mounted filesystems (/proc/mounts)\n"
+	"\n"
+	"Mount SOURCE (a block device such as /dev/vda, or any name for virtual filesystems\n"
+	"like proc, sysfs, tmpfs, devtmpfs) on the existing directory DIR.\n"
+	"\n"
+	"  -t TYPE     filesystem type (ext4, vfat, tmpfs, proc, ...); without it, every\n"
+	"              block filesystem in /proc/filesystems is tried in turn\n"
+	"  -o OPTIONS  comma-separated, may be repeated. Flags: ro rw [no]suid [no]dev\n"
+	"              [no]exec sync async dirsync [no]atime [no]diratime [no]relatime\n"
+	"              [no]strictatime [no]lazytime [no]mand [no]iversion [no]symfollow\n"
+	"              silent loud defaults; remount bind rbind move;\n"
+	"              PROPAGATION: [r]shared [r]private [r]slave [r]unbindable.\n"
+	"              Words only fstab tools use (auto noauto user nouser users owner\n"
+	"              group nofail _netdev x-*) are ignored; anything else (mode=0755,\n"
+	"              size=1M, ...) is passed to the filesystem\n"
+	"  -r          read-only, as -o ro        -w  read-write, as -o rw\n"
+	"  --bind, --rbind, --move, --make-[r]shared|private|slave|unbindable\n"
+	"              the same as those -o words\n"
+	"  -v          verbose\n"
+	"\n"
+	"A bind mount with ro, nosuid, ... is remounted to apply them, as mount(8) does.\n"
+	"A remount sets ro, nosuid, ... anew: repeat the ones to keep.\n"
+	"There is no /etc/fstab: SOURCE and DIR are both needed except for remount and\n"
+	"propagation changes. Loop devices are not supported.\n"
+	"\n"
+	"Exit status: 0 mounted, 1 mount failed, 2 bad usage.\n";
+
+static int list(void)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open("/proc/mounts", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		err("cannot read /proc/mounts: %s (is /proc mounted?)", strerror(errno));
+		return 1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (write(1, buf, (size_t)n) != n) {
+			err("write: %s", strerror(errno));
+			close(fd);
+			return 1;
+		}
+	close(fd);
+	if (n < 0) {
+		err("/proc/mounts: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int add_opts(struct mountopt *mo, const char *opts)
+{
+	if (mountopt_parse(opts, mo) == 0)
+		return 0;
+	err("filesystem options too long (more than %d bytes): '%.40s...'",
+	    MOUNTOPT_DATA_MAX - 1, mo->data);
+	return -1;
+}
+
+int mount_main(int argc, char **argv)
+{
+	static struct mountopt mo; /* 4 KiB: keep it off the stack */
+	const char *type = NULL, *pos[2];
+	int npos = 0, opts_given = 0, options_end = 0;
+
+	log_to_stderr(); /* a command: its errors go to whoever ran it */
+	/* Options may follow SOURCE and DIR, as with util-linux mount. */
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i];
+		if (options_end || a[0] != '-' || !a[1]) {
+			if (npos == 2) {
+				err("too many arguments: '%s' (see mount --help)", a);
+				return 2;
+			}
+			pos[npos++] = a;
+			continue;
+		}
+		opts_given = 1;
+		if (a[1] == '-') {
+			if (!a[2]) {
+				options_end = 1;
+			} else if (!strncmp(a, "--make-", 7) && a[7] && !strchr(a, ',')) {
+				struct mountopt p = { 0 };
+				/* only propagation words are meant here */
+				if (mountopt_parse(a + 7, &p) || !p.prop || p.flags || p.data[0]) {
+					err("unknown option '%s' (see mount --help)", a);
+					return 2;
+				}
+				mo.prop = p.prop;
+			} else if (!strcmp(a, "--bind") || !strcmp(a, "--rbind") ||
+				   !strcmp(a, "--move")) {
+				if (add_opts(&mo, a + 2))
+					return 2;
+			} else {
+				err("unknown option '%s' (see mount --help)", a);
+				return 2;
+			}
+			continue;
+		}
+		for (char *c = a + 1; *c; c++) {
+			if (*c == 't' || *c == 'o') {
+				/* the value is the rest of this word, or the next argument */
+				char *v = c[1] ? c + 1 : i + 1 < argc ? argv[++i] : NULL;
+				if (!v) {
+					err("option -%c needs a value (see mount --help)", *c);
+					return 2;
+				}
+				if (*c == 't')
+					type = v;
+				else if (add_opts(&mo, v))
+					return 2;
+				break;
+			} else if (*c == 'r') {
+				mo.flags |= MS_RDONLY;
+			} else if (*c == 'w') {
+				mo.flags &= ~(unsigned long)MS_RDONLY;
+			} else if (*c == 'v') {
+				log_verbose();
+			} else {
+				err("unknown option '-%c' (see mount --help)", *c);
+				return 2;
+			}
+		}
+	}
+	if (npos == 0) {
+		if (opts_given) {
+			err("nothing to mount: SOURCE and DIR are missing (see mount --help)");
+			return 2;
+		}
+		return list();
+	}
+	if (npos == 1 && !(mo.flags & MS_REMOUNT) && !mo.prop) {
+		err("need SOURCE and DIR (there is no /etc/fstab to look '%s' up in)", pos[0]);
+		return 2;
+	}
+	const char *src = npos == 2 ? pos[0] : NULL, *dir = pos[npos - 1];
+	dbg("mount %s on %s type %s flags %#lx propagation %#lx options '%s'",
+	    src ? src : "(none)", dir, type ? type : "(any)", mo.flags, mo.prop, mo.data);
+	return mountopt_mount(src, dir, type, &mo) ? 1 : 0;
+}

@@ -1,4 +1,76 @@
-/* TEMPORARY stub, replaced by the real applet. */
+/* umount: unmount the filesystems mounted on each DIR, explaining failures. */
+#include <errno.h>
+#include <string.h>
+#include <sys/mount.h>
 #include "applet.h"
-const char umount_usage[] = "Usage: umount\n";
-int umount_main(int argc, char **argv) { (void)argc; (void)argv; return 1; }
+#include "log.h"
+
+const char umount_usage[] =
+	"Usage: umount [-l] [-f] [-v] DIR...\n"
+	"\n"
+	"Unmount the filesystem mounted on each DIR (a mount point, not a device).\n"
+	"\n"
+	"  -l  lazy: detach it now, and let the kernel clean up once it is no longer busy\n"
+	"  -f  force (only some filesystems, such as NFS, honour it)\n"
+	"  -v  verbose: report each unmount\n"
+	"\n"
+	"Exit status: 0 all unmounted, 1 any failed, 2 bad usage.\n";
+
+static void explain(const char *dir, int e)
+{
+	switch (e) {
+	case EINVAL:
+		err("%s: not a mount point", dir);
+		break;
+	case EBUSY:
+		err("%s: busy (open files, a working directory, or a mount inside it); -l "
+		    "detaches it lazily", dir);
+		break;
+	case ENOENT:
+		err("%s: no such file or directory", dir);
+		break;
+	case EPERM:
+		err("%s: operation not permitted: unmounting needs root (CAP_SYS_ADMIN)", dir);
+		break;
+	default:
+		err("%s: %s", dir, strerror(e));
+	}
+}
+
+int umount_main(int argc, char **argv)
+{
+	int flags = 0, i = 1, failed = 0;
+
+	log_to_stderr(); /* a command: its errors go to whoever ran it */
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		}
+		for (const char *c = argv[i] + 1; *c; c++) {
+			if (*c == 'l')
+				flags |= MNT_DETACH;
+			else if (*c == 'f')
+				flags |= MNT_FORCE;
+			else if (*c == 'v')
+				log_verbose();
+			else {
+				err("unknown option '-%c' (see umount --help)", *c);
+				return 2;
+			}
+		}
+	}
+	if (i >= argc) {
+		err("no mount point given (see umount --help)");
+		return 2;
+	}
+	for (; i < argc; i++) {
+		if (umount2(argv[i], flags) < 0) {
+			explain(argv[i], errno);
+			failed = 1;
+		} else {
+			dbg("%s: unmounted", argv[i]);
+		}
+	}
+	return failed;
+}

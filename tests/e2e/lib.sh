@@ -1,0 +1,60 @@
+# Helpers for end-to-end tests that boot the Debian arm64 kernel under QEMU (TCG) with a
+# dvm initramfs (sourced after tests/lib.sh). Every boot is bounded by BOOT_TIMEOUT.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-build}
+B="$ROOT/$BUILD/arm64"
+HOST_PACK="$ROOT/$BUILD/$(uname -m | sed s/amd64/x86_64/)/dvm-pack"
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-60}
+
+if [ ! -f "$ROOT/.cache/kernel.env" ]; then
+	echo "FAIL: e2e setup: no .cache/kernel.env (run scripts/setup)"
+	exit 1
+fi
+. "$ROOT/.cache/kernel.env"
+KERNEL_IMAGE="$ROOT/$KERNEL_IMAGE"
+MODULES_DIR="$ROOT/$MODULES_DIR"
+EXTRA_MODULES_DIR="$ROOT/$EXTRA_MODULES_DIR"
+
+# QEMU machine flags shared by DTB dumps and boots (memory layout must match).
+QEMU_MACHINE=(-M virt -cpu cortex-a57 -smp 1)
+
+# pack_initrd OUT SPEC CONF: a driver VM initramfs with the arm64 dvm and init config CONF.
+pack_initrd() {
+	DVM="$B/dvm" DVM_CONF="$3" APPLETS_SPEC="$B/gen/applets.spec" \
+		"$HOST_PACK" -o "$1" -m "$MODULES_DIR" -m "$EXTRA_MODULES_DIR" "$2"
+}
+
+# make_dtb OUT DTSI MEMFLAGS...: QEMU's own virt DTB for these memory flags, plus the
+# nodes in DTSI (a second "/ { }" block merges into the first).
+make_dtb() {
+	local out=$1 dtsi=$2
+	shift 2
+	qemu-system-aarch64 "${QEMU_MACHINE[@]}" "$@" -machine dumpdtb="$out.base" \
+		-nographic >/dev/null 2>&1 || { echo "dumpdtb failed"; return 1; }
+	dtc -q -I dtb -O dts "$out.base" >"$out.dts" &&
+		cat "$dtsi" >>"$out.dts" &&
+		dtc -q -I dts -O dtb -o "$out" "$out.dts"
+}
+
+# boot LOG INITRD APPEND [QEMU ARGS...]: boot until power-off, console to LOG. Returns
+# QEMU's status, or 124 on timeout. BOOT_SECONDS is set to the wall time.
+boot() {
+	local log=$1 initrd=$2 append=$3 t0 rc
+	shift 3
+	t0=$(date +%s.%N)
+	timeout --kill-after=5 "$BOOT_TIMEOUT" qemu-system-aarch64 "${QEMU_MACHINE[@]}" \
+		-nographic -no-reboot -monitor none -serial stdio \
+		-kernel "$KERNEL_IMAGE" -initrd "$initrd" -append "console=ttyAMA0 panic=-1 $append" \
+		"$@" </dev/null >"$log" 2>&1
+	rc=$?
+	BOOT_SECONDS=$(echo "$(date +%s.%N) - $t0" | bc)
+	return $rc
+}
+
+# log_has NAME LOG PATTERN: an extended regex matches a console line.
+log_has() {
+	if grep -qE -- "$3" "$2"; then pass "$1"; else fail "$1" "console lacks /$3/"; fi
+}
+
+# show_log LOG: the console, for a failure's context.
+show_log() { echo "---- console ($1):"; tail -n 60 "$1" | sed 's/^/    /'; }
