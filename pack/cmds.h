@@ -1,0 +1,11 @@
+/* dvm-pack subcommands, dispatched by main.c: each takes argv from its own name on
+ * and returns the exit status (0, 1 error, 2 usage). */
+#ifndef PACK_CMDS_H
+#define PACK_CMDS_H
+
+int cmd_build(int argc, char **argv);	/* the default: build an archive */
+int cmd_list(int argc, char **argv);	/* --list ARCHIVE */
+extern const char build_usage[];
+extern const char list_usage[];
+
+#endif

@@ -1,0 +1,19 @@
+# dvm-pack, the host tool that builds initramfs images (included by the top Makefile).
+# It is built only for the host architecture: `make` (ARCH = host) builds
+# $(B)/dvm-pack; with a cross ARCH (make ARCH=arm64 on x86_64) `pack` does nothing, as
+# the images are always packed on the build machine (rootfs.mk calls the host build).
+# Static musl, like dvm, with zlib (and libfdt, for the guest memory layout) by path.
+PACK_SRCS := $(wildcard pack/*.c) core/modinfo.c
+PACK_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(PACK_SRCS))
+PACK_LIBS := /usr/lib/$(GNU_TRIPLE)/libz.a /usr/lib/$(GNU_TRIPLE)/libfdt.a
+
+ifeq ($(ARCH),$(HOST_ARCH))
+pack: $(B)/dvm-pack
+$(B)/dvm-pack: $(PACK_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC_DVM) $(DVM_CFLAGS) $(DVM_LDFLAGS) -o $@ $(PACK_OBJS) $(PACK_LIBS)
+-include $(PACK_OBJS:.o=.d)
+else
+pack:
+	@:
+endif
