@@ -3,3 +3,5 @@ UNIT_TESTS += test_cmdline
 test_cmdline_SRCS := tests/unit/test_cmdline.c core/cmdline.c
 UNIT_TESTS += test_modinfo
 test_modinfo_SRCS := tests/unit/test_modinfo.c core/modinfo.c
+UNIT_TESTS += test_fmt
+test_fmt_SRCS := tests/unit/test_fmt.c core/fmt.c
