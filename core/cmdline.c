@@ -19,7 +19,8 @@ const char *cmdline_read(void)
 		if (fd >= 0)
 			close(fd);
 		buf[n > 0 ? n : 0] = 0;
-		done = 1;
+		/* before init has mounted /proc: try again next time */
+		done = n >= 0;
 	}
 	return buf;
 }

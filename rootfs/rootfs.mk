@@ -20,3 +20,4 @@ $(B)/%.cpio.gz: rootfs/%.spec rootfs/%.conf rootfs/base.spec $(B)/dvm $(B)/gen/a
 
 .cache/kernel.env:
 	@echo "no test kernel cache: run scripts/setup first" >&2; exit 1
+dvm: $(B)/gen/applets.spec

@@ -1,0 +1,43 @@
+/* Asking dvm's init to power off or reboot, and doing it directly; see initctl.h. */
+#include <errno.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "initctl.h"
+#include "log.h"
+
+int initctl_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) || stat(b, &sb))
+		return -errno;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int initctl_ask(int restart)
+{
+	int r = initctl_same_file("/proc/1/exe", "/proc/self/exe");
+
+	if (r < 0) {
+		err("cannot tell whether PID 1 is dvm init (/proc/1/exe): %s; use -f",
+		    strerror(-r));
+		return -1;
+	}
+	if (!r) {
+		err("PID 1 is not dvm init; use -f");
+		return -1;
+	}
+	if (kill(1, restart ? INITCTL_REBOOT : INITCTL_POWEROFF)) {
+		err("cannot signal init: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void initctl_halt(int restart)
+{
+	sync();
+	(void)reboot(restart ? RB_AUTOBOOT : RB_POWER_OFF);
+}

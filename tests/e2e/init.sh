@@ -1,0 +1,88 @@
+# dvm's init as the real PID 1 of the Debian arm64 kernel under QEMU: early set-up
+# (devtmpfs, /proc, /sys, console, kernel log), modules with dependencies and parameters
+# from the config and from the kernel command line, the UIO device report, a mount, a
+# service, the boot-time line, the dvm.* overrides, and an orderly power-off that QEMU
+# sees as the guest ending (-no-reboot).
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
+
+cat >"$T_TMP/extra.dtsi" <<'EOF'
+/ { reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;
+      shm@4fc00000 { reg = <0 0x4fc00000 0 0x400000>; no-map; }; };
+    blk@4fc00000 { compatible = "generic-uio"; linux,uio-name = "blk";
+      reg = <0 0x4fc00000 0 0x1000>, <0 0x4fc01000 0 0xff000>, <0 0x4fd00000 0 0x300000>;
+      reg-names = "notify", "queues", "data";
+      interrupts = <0 12 4>; }; };
+EOF
+make_dtb "$T_TMP/test.dtb" "$T_TMP/extra.dtsi" -m 256M || { fail e2e_init_dtb "cannot build the DTB"; exit 1; }
+
+printf '%s\n' 'include ${BASE_SPEC}' 'module uio uio_pdrv_genirq virtio_blk' >"$T_TMP/vm.spec"
+BASE_SPEC=$ROOT/rootfs/base.spec
+export BASE_SPEC
+# the applet links, from the binary itself (a fresh build dir has no gen/applets.spec)
+qemu-aarch64 "$B/dvm" --list | sed 's|.*|slink /bin/& dvm 0777 0 0|' >"$T_TMP/applets.spec"
+pack() { # OUT CONF
+	DVM="$B/dvm" DVM_CONF="$2" APPLETS_SPEC="$T_TMP/applets.spec" \
+		"$HOST_PACK" -o "$1" -m "$MODULES_DIR" -m "$EXTRA_MODULES_DIR" "$T_TMP/vm.spec"
+}
+
+# 1: a driver VM's config; the last task asks init to power off.
+cat >"$T_TMP/a.conf" <<'EOF'
+module uio_pdrv_genirq of_id=generic-uio
+module virtio_blk
+mount tmpfs none /tmp/scratch mode=0700
+service idle sleep inf
+service bye restart=never poweroff
+EOF
+pack "$T_TMP/a.cpio.gz" "$T_TMP/a.conf" || { fail e2e_init_pack "dvm-pack failed"; exit 1; }
+LOG=${KEEP_LOG:-$T_TMP}/a.log
+boot "$LOG" "$T_TMP/a.cpio.gz" "loglevel=7" -m 256M -dtb "$T_TMP/test.dtb"
+rc=$?
+OUT=$(tr -d '\r' <"$LOG")
+[ $rc = 0 ] && pass e2e_init_poweroff_exit || fail e2e_init_poweroff_exit "qemu exit $rc"
+contains e2e_init_no_panic_a "init: starting (config /etc/dvm.conf)"
+contains e2e_init_dep_loaded "init: loaded uio"
+contains e2e_init_param "init: loaded uio_pdrv_genirq of_id=generic-uio"
+contains e2e_init_uio "init: uio0: blk (3 maps)"
+contains e2e_init_mount "init: mounted none on /tmp/scratch"
+contains e2e_init_service "init: started idle (pid "
+contains e2e_init_boot_time "init: all drivers started (2 services) "
+contains e2e_init_signal "init: SIGUSR2 from pid "
+contains e2e_init_stopped "init: idle killed by signal 15 (TERM)"
+contains e2e_init_powering_off "init: powering off"
+contains e2e_init_kernel_off "reboot: Power down"
+if printf '%s' "$OUT" | grep -qE "Kernel panic|Attempted to kill init"; then
+	fail e2e_init_no_panic "kernel panic"
+else
+	pass e2e_init_no_panic
+fi
+[ "$T_FAILS" -eq 0 ] || show_log "$LOG"
+
+# 2: kernel command line overrides: a module parameter the config lacks, dvm.skip,
+# dvm.args, dvm.loglevel; a service that keeps failing hits the restart limit.
+cat >"$T_TMP/b.conf" <<'EOF'
+restart-backoff 10 40
+restart-limit 3 60
+module uio_pdrv_genirq
+module virtio_blk
+service idle sleep inf
+service crash sleep 1
+EOF
+fails_before=$T_FAILS
+pack "$T_TMP/b.cpio.gz" "$T_TMP/b.conf" || { fail e2e_init_pack_b "dvm-pack failed"; exit 1; }
+LOG=${KEEP_LOG:-$T_TMP}/b.log
+boot "$LOG" "$T_TMP/b.cpio.gz" "loglevel=7 uio_pdrv_genirq.of_id=generic-uio dvm.skip=virtio_blk dvm.args.crash=bad dvm.loglevel=7" \
+	-m 256M -dtb "$T_TMP/test.dtb"
+rc=$?
+OUT=$(tr -d '\r' <"$LOG")
+[ $rc = 0 ] && pass e2e_init_limit_exit || fail e2e_init_limit_exit "qemu exit $rc"
+contains e2e_init_cmdline_param "init: loaded uio_pdrv_genirq of_id=generic-uio"
+contains e2e_init_cmdline_uio "init: uio0: blk (3 maps)"
+contains e2e_init_cmdline_skip "init: skipping module virtio_blk (dvm.skip)"
+contains e2e_init_cmdline_args "init: started crash (pid "
+contains e2e_init_cmdline_args_value "): sleep bad"
+contains e2e_init_limit_restart "init: crash exited with status 1; restarting in 10 ms"
+contains e2e_init_limit_hit "init: crash exited with status 1: that is 3 failures within 60 s (restart-limit 3 60); powering off"
+contains e2e_init_limit_off "reboot: Power down"
+[ "$T_FAILS" -eq "$fails_before" ] || show_log "$LOG"
+finish
