@@ -34,10 +34,14 @@ static void early_mount(const char *type, const char *dir, unsigned long flags,
 
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		warn("mkdir %s: %s", dir, strerror(errno));
-	if (!stat(dir, &d) && !stat("/", &r) && d.st_dev != r.st_dev)
+	if (!stat(dir, &d) && !stat("/", &r) && d.st_dev != r.st_dev) {
+		info("%s already mounted", dir);
 		return;
+	}
 	if (mount(type, dir, type, flags, data) && errno != EBUSY)
 		err("mount %s on %s: %s", type, dir, strerror(errno));
+	else
+		info("mounted %s on %s", type, dir);
 }
 
 static void write_file(const char *path, const char *s)

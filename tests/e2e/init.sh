@@ -16,7 +16,7 @@ cat >"$T_TMP/extra.dtsi" <<'EOF'
 EOF
 make_dtb "$T_TMP/test.dtb" "$T_TMP/extra.dtsi" -m 256M || { fail e2e_init_dtb "cannot build the DTB"; exit 1; }
 
-printf '%s\n' 'include ${BASE_SPEC}' 'module uio uio_pdrv_genirq virtio_blk' >"$T_TMP/vm.spec"
+printf '%s\n' 'include ${BASE_SPEC}' 'module uio uio_pdrv_genirq virtio_mmio virtio_blk' >"$T_TMP/vm.spec"
 BASE_SPEC=$ROOT/rootfs/base.spec
 export BASE_SPEC
 # the applet links, from the binary itself (a fresh build dir has no gen/applets.spec)
@@ -29,14 +29,20 @@ pack() { # OUT CONF
 # 1: a driver VM's config; the last task asks init to power off.
 cat >"$T_TMP/a.conf" <<'EOF'
 module uio_pdrv_genirq of_id=generic-uio
+module virtio_mmio
 module virtio_blk
 mount tmpfs none /tmp/scratch mode=0700
 service idle sleep inf
+task settle sleep 0.2
+task kill killall -KILL sleep
+task wait sleep 0.5
 service bye restart=never poweroff
 EOF
 pack "$T_TMP/a.cpio.gz" "$T_TMP/a.conf" || { fail e2e_init_pack "dvm-pack failed"; exit 1; }
 LOG=${KEEP_LOG:-$T_TMP}/a.log
-boot "$LOG" "$T_TMP/a.cpio.gz" "loglevel=7" -m 256M -dtb "$T_TMP/test.dtb"
+truncate -s 16M "$T_TMP/disk.img"
+boot "$LOG" "$T_TMP/a.cpio.gz" "loglevel=7" -m 256M -dtb "$T_TMP/test.dtb" \
+	-drive file="$T_TMP/disk.img",if=none,format=raw,id=d0 -device virtio-blk-device,drive=d0
 rc=$?
 OUT=$(tr -d '\r' <"$LOG")
 [ $rc = 0 ] && pass e2e_init_poweroff_exit || fail e2e_init_poweroff_exit "qemu exit $rc"
@@ -45,7 +51,14 @@ contains e2e_init_dep_loaded "init: loaded uio"
 contains e2e_init_param "init: loaded uio_pdrv_genirq of_id=generic-uio"
 contains e2e_init_uio "init: uio0: blk (3 maps)"
 contains e2e_init_mount "init: mounted none on /tmp/scratch"
+contains e2e_init_devtmpfs "init: mounted devtmpfs on /dev"
+contains e2e_init_proc "init: mounted proc on /proc"
+contains e2e_init_sysfs "init: mounted sysfs on /sys"
+contains e2e_init_virtio_blk "virtio_blk virtio0: [vda] 32768 512-byte logical blocks"
 contains e2e_init_service "init: started idle (pid "
+contains e2e_init_killed "init: idle killed by signal 9 (KILL); restarting in 100 ms"
+[ "$(printf '%s' "$OUT" | grep -c 'init: started idle (pid ')" = 2 ] && pass e2e_init_restarted ||
+	fail e2e_init_restarted "idle was not started exactly twice"
 contains e2e_init_boot_time "init: all drivers started (2 services) "
 contains e2e_init_signal "init: SIGUSR2 from pid "
 contains e2e_init_stopped "init: idle killed by signal 15 (TERM)"
