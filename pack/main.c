@@ -13,6 +13,8 @@ static const struct cmd {
 	const char *summary;
 } cmds[] = {
 	{ "--list", cmd_list, "--list ARCHIVE   list the entries of a newc archive" },
+	{ "layout", cmd_layout, "layout ...       place kernel, initramfs and DTB in guest RAM" },
+	{ "minram", cmd_minram, "minram ...       find the smallest guest RAM that still boots" },
 };
 
 static int help(void)

@@ -1,0 +1,112 @@
+/* Loading the device tree: a DTB as is, a DTS through dtc (run as a child process,
+ * its output read from a pipe). */
+#include <errno.h>
+#include <libfdt.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "dtb.h"
+#include "util.h"
+
+#define DTB_FILE_MAX (64u << 20)
+
+extern char **environ;
+
+/* Run dtc on a DTS file; returns the blob (malloc'd) or NULL (reported). */
+static char *run_dtc(const char *path, size_t *len)
+{
+	char *argv[] = { "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "-", (char *)path, NULL };
+	posix_spawn_file_actions_t fa;
+	size_t cap = 65536, n = 0;
+	char *buf = NULL;
+	int p[2], st, err;
+	pid_t pid;
+
+	if (pipe(p)) {
+		perr("pipe: %s", strerror(errno));
+		return NULL;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_addclose(&fa, p[0]);
+	posix_spawn_file_actions_addclose(&fa, p[1]);
+	err = posix_spawnp(&pid, "dtc", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (err) {
+		close(p[0]);
+		perr("%s is not a DTB, and running dtc to compile it failed: %s "
+		     "(install device-tree-compiler)", path, strerror(err));
+		return NULL;
+	}
+	buf = xmalloc(cap);
+	for (;;) {
+		if (n == cap)
+			buf = xrealloc(buf, cap *= 2);
+		ssize_t r = read(p[0], buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		if (n > DTB_FILE_MAX)
+			break;
+	}
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) || n > DTB_FILE_MAX) {
+		perr("dtc failed to compile %s (%s %d)", path,
+		     WIFEXITED(st) ? "exit status" : "signal",
+		     WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+int dtb_load(const char *path, struct dtb *d)
+{
+	size_t len;
+	char *buf;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	d->name = path;
+	buf = read_file(path, DTB_FILE_MAX, &len);
+	if (!buf) {
+		perr("cannot read device tree %s: %s", path,
+		     errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
+		return -1;
+	}
+	if (len < 4 || fdt_magic(buf) != FDT_MAGIC) {
+		free(buf);
+		if (!(buf = run_dtc(path, &len)))
+			return -1;
+	}
+	if ((r = fdt_check_header(buf)) || fdt_totalsize(buf) > len ||
+	    (r = fdt_check_full(buf, len))) {
+		perr("%s: not a valid DTB: %s", path,
+		     r ? fdt_strerror(r) : "totalsize is larger than the file");
+		free(buf);
+		return -1;
+	}
+	/* Start with exactly the blob's size: patching grows it on demand. */
+	d->cap = fdt_totalsize(buf);
+	d->fdt = buf;
+	if ((r = fdt_open_into(buf, d->fdt, (int)d->cap))) {
+		perr("%s: %s", path, fdt_strerror(r));
+		dtb_free(d);
+		return -1;
+	}
+	return 0;
+}
+
+void dtb_free(struct dtb *d)
+{
+	free(d->fdt);
+	d->fdt = NULL;
+}
