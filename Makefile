@@ -23,7 +23,13 @@ HB := $(BUILD)/host
 ifeq ($(ARCH),arm64)
 CC_DVM := aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs
 GNU_TRIPLE := aarch64-linux-gnu
-ARCH_CFLAGS := -mstrict-align
+# -mgeneral-regs-only: no FP/SIMD registers, so variadic functions (log_msg, the printf
+# family) do not spill q0-q7, and float code (which dvm's printf cannot print) fails to
+# compile. 250 bytes. -mcmodel=tiny: code and data within 1 MiB of each other (dvm is
+# 200 KiB with its .bss), so one ADR instead of ADRP+ADD reaches a string or variable;
+# ld fails the link ("relocation truncated to fit") should that ever stop holding.
+# 2-3 KiB.
+ARCH_CFLAGS := -mstrict-align -mgeneral-regs-only -mcmodel=tiny
 else ifeq ($(ARCH),x86_64)
 CC_DVM := musl-gcc
 GNU_TRIPLE := x86_64-linux-gnu
@@ -44,25 +50,83 @@ CORE_APPLETS := init insmod mount umount poweroff reboot sleep killall
 APPLETS := $(sort $(CORE_APPLETS) $(DRIVERS))
 
 WARN := -Wall -Wextra -Werror
+# -fomit-frame-pointer: aarch64 GCC keeps the frame chain in x29 by default; nothing in
+# dvm walks it. 1 KiB. -fno-pie: the binaries are static, not position-independent
+# executables, so PIE code would only go through a GOT for nothing. 300-650 bytes.
 COMMON_CFLAGS := -std=gnu11 $(WARN) -Os -ffunction-sections -fdata-sections \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector -D_GNU_SOURCE
-DVM_CFLAGS := $(COMMON_CFLAGS) $(ARCH_CFLAGS) -Icore -I$(B)/gen -idirafter $(B)/kinc -idirafter $(B)/xinc
-DVM_LDFLAGS := -static -s -Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,-z,norelro -Wl,--build-id=none
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector -D_GNU_SOURCE \
+	-fomit-frame-pointer -fno-pie
+DVM_CFLAGS := $(COMMON_CFLAGS) $(ARCH_CFLAGS) -Icore -I$(B)/gen -idirafter $(B)/kinc -idirafter $(B)/xinc $(EXTRA_CFLAGS)
+# common-page-size=16: without it ld starts the data segment on a fresh file page
+# whenever that spares a page of RAM, padding the file by up to 4 KiB.
+DVM_LDFLAGS := -static -no-pie -s -Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,-z,common-page-size=16 \
+	-Wl,-z,norelro -Wl,--build-id=none $(EXTRA_LDFLAGS)
 DVM_LIBS := /usr/lib/$(GNU_TRIPLE)/libz.a
+HOSTCC ?= gcc
 
 CORE_SRCS := $(wildcard core/*.c)
 APPLET_SRCS := $(wildcard applets/*.c applets/*/*.c)
 DRIVER_SRCS := $(foreach d,$(DRIVERS),$(wildcard drivers/$(d)/*.c))
 DVM_SRCS := $(CORE_SRCS) $(APPLET_SRCS) $(DRIVER_SRCS)
 DVM_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(DVM_SRCS))
+# Code that runs once or rarely (all but the drivers and the UIO/io_uring/copy code
+# under them) trades a little speed for size, 700 bytes: -fno-move-loop-invariants
+# (hoisting constants out of loops mostly costs callee-saved registers to spill),
+# -fno-expensive-optimizations and -fno-optimize-sibling-calls (measured, not reasoned:
+# both come out smaller with GCC 12 on aarch64).
+COLD_OBJS := $(filter-out $(B)/obj/drivers/% $(B)/obj/core/uio.o $(B)/obj/core/uring.o \
+	$(B)/obj/core/iomem.o,$(DVM_OBJS))
+$(COLD_OBJS): DVM_CFLAGS += -fno-move-loop-invariants -fno-expensive-optimizations \
+	-fno-optimize-sibling-calls
 
 .PHONY: all dvm pack check unit e2e demo bench fuzz clean setup sizes FORCE
 all: dvm pack
 
 dvm: $(B)/dvm
-$(B)/dvm: $(DVM_OBJS)
+$(B)/dvm: $(DVM_OBJS) $(B)/obj/gen/usage.o $(B)/gen/discard.ld $(HB)/sstrip
 	@echo "  LD      $@"
-	$(Q)$(CC_DVM) $(DVM_CFLAGS) $(DVM_LDFLAGS) -o $@ $(DVM_OBJS) $(DVM_LIBS)
+	$(Q)$(CC_DVM) $(DVM_CFLAGS) $(DVM_LDFLAGS) -Wl,-T,$(B)/gen/discard.ld -o $@ $(DVM_OBJS) \
+		$(B)/obj/gen/usage.o $(DVM_LIBS)
+	$(Q)$(HB)/sstrip $@ || { rm -f $@; exit 1; }
+
+# The section header table a stripped binary still ends with: 1 KiB that only tools like
+# readelf read (see scripts/sstrip.c).
+$(HB)/sstrip: scripts/sstrip.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -O2 $(WARN) -o $@ $<
+
+# Added to ld's default script: drop the unwind tables that zlib and crtbegin bring
+# (nothing in dvm unwinds: no C++, no backtraces) and .comment. 1.1 KiB.
+$(B)/gen/discard.ld:
+	@mkdir -p $(dir $@)
+	@echo 'SECTIONS { /DISCARD/ : { *(.eh_frame) *(.comment) } } INSERT AFTER .text;' >$@
+
+# The --help texts: each applet's NAME_usage is cut out of its object (section
+# .rodata.NAME_usage) and all are deflated together into $(B)/gen/usage.c by the host
+# tool scripts/usagez.c; core/dispatch.c inflates them. The originals are then
+# unreferenced and dropped by --gc-sections: 2 KiB smaller, 4 KiB with both drivers.
+$(HB)/usagez: scripts/usagez.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -O2 $(WARN) -o $@ $< -lz
+
+$(B)/gen/usage.c: $(DVM_OBJS) $(HB)/usagez
+	@echo "  GEN     $@"
+	$(Q)rm -rf $(B)/gen/usage && mkdir -p $(B)/gen/usage
+	$(Q)$(GNU_TRIPLE)-nm -A --defined-only $(DVM_OBJS) | \
+		awk '$$2 == "R" && $$3 ~ /_usage$$/ { sub(/:[^:]*$$/, "", $$1); print $$1, $$3 }' | \
+		while read o sym; do \
+			$(GNU_TRIPLE)-objcopy -O binary --only-section=.rodata.$$sym $$o \
+				$(B)/gen/usage/$$sym || exit 1; \
+		done
+	$(Q)$(HB)/usagez $(foreach a,$(APPLETS),$(B)/gen/usage/$(a)_usage) >$@.tmp
+	$(Q)mv $@.tmp $@
+
+$(B)/obj/gen/usage.o: $(B)/gen/usage.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC_DVM) $(DVM_CFLAGS) -c -o $@ $<
 
 $(B)/obj/%.o: %.c $(B)/gen/applets.h | $(B)/kinc $(B)/xinc
 	@mkdir -p $(dir $@)
@@ -104,3 +168,5 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 # The README's commands: scripts/setup && make check / make demo.
 check:
 	tests/run
+demo:
+	scripts/demo

@@ -93,7 +93,7 @@ int killall_main(int argc, char **argv)
 	}
 	for (int j = 0; j < n; j++)
 		if (strchr(names[j], '/') && stat(names[j], &files[j])) {
-			err("%s: %s", names[j], strerror(errno));
+			err("%s: %m", names[j]);
 			names[j] = NULL;	/* reported already */
 			status = 1;
 		}
@@ -101,7 +101,7 @@ int killall_main(int argc, char **argv)
 	DIR *d = opendir("/proc");
 	struct dirent *de;
 	if (!d) {
-		err("/proc: %s", strerror(errno));
+		err("/proc: %m");
 		return 1;
 	}
 	pid_t self = getpid();
@@ -125,7 +125,7 @@ int killall_main(int argc, char **argv)
 		}
 		/* each process once, however many names it matches */
 		if (matched && kill((pid_t)pid, sig) && errno != ESRCH) {
-			err("cannot signal %s (pid %ld): %s", comm, pid, strerror(errno));
+			err("cannot signal %s (pid %ld): %m", comm, pid);
 			status = 1;
 		}
 	}

@@ -46,18 +46,18 @@ static int list(void)
 	int fd = open("/proc/mounts", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		err("cannot read /proc/mounts: %s (is /proc mounted?)", strerror(errno));
+		err("cannot read /proc/mounts: %m (is /proc mounted?)");
 		return 1;
 	}
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		if (write(1, buf, (size_t)n) != n) {
-			err("write: %s", strerror(errno));
+			err("write: %m");
 			close(fd);
 			return 1;
 		}
 	close(fd);
 	if (n < 0) {
-		err("/proc/mounts: %s", strerror(errno));
+		err("/proc/mounts: %m");
 		return 1;
 	}
 	return 0;

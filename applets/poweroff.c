@@ -38,7 +38,7 @@ static int halt_main(int argc, char **argv, int restart)
 	if (!force)
 		return initctl_ask(restart) ? 1 : 0;
 	initctl_halt(restart);
-	err("reboot(2): %s", strerror(errno));
+	err("reboot(2): %m");
 	return 1;
 }
 

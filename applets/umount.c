@@ -18,6 +18,7 @@ const char umount_usage[] =
 
 static void explain(const char *dir, int e)
 {
+	errno = e; /* for %m */
 	switch (e) {
 	case EINVAL:
 		err("%s: not a mount point", dir);
@@ -33,7 +34,7 @@ static void explain(const char *dir, int e)
 		err("%s: operation not permitted: unmounting needs root (CAP_SYS_ADMIN)", dir);
 		break;
 	default:
-		err("%s: %s", dir, strerror(e));
+		err("%s: %m", dir);
 	}
 }
 

@@ -3,11 +3,13 @@
  * its usage; an unknown applet exits 127 naming the available ones. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 #include "applet.h"
 #include "log.h"
 
 static const struct applet applets[] = {
-#define APPLET(n) { #n, n##_main, n##_usage },
+#define APPLET(n) { #n, n##_main },
 #include "applets.h"
 #undef APPLET
 };
@@ -21,10 +23,62 @@ const struct applet *applet_find(const char *name)
 	return NULL;
 }
 
-static void list(FILE *f)
+/* No stdio in dvm (see core/printf.c): straight to the file descriptor. */
+static void out(int fd, const char *s)
+{
+	size_t n = strlen(s);
+	ssize_t w;
+
+	while (n && (w = write(fd, s, n)) > 0)
+		s += w, n -= (size_t)w;
+}
+
+/* Every applet name, each one between pre and post. */
+static void list(int fd, const char *pre, const char *post)
 {
 	for (size_t i = 0; i < NAPPLETS; i++)
-		fprintf(f, "%s\n", applets[i].name);
+		dprintf(fd, "%s%s%s", pre, applets[i].name, post);
+}
+
+/* --help: inflate the packed usage texts (see applet.h), writing out bytes from..to. */
+struct usage_out {
+	size_t pos, from, to;
+};
+
+static unsigned usage_in(void *ctx, z_const unsigned char **p)
+{
+	(void)ctx, (void)p;
+	return 0; /* all input was given up front */
+}
+
+static int usage_put(void *ctx, unsigned char *p, unsigned n)
+{
+	struct usage_out *u = ctx;
+	size_t at = u->pos, a = at > u->from ? at : u->from, b = at + n < u->to ? at + n : u->to;
+	ssize_t w;
+
+	u->pos += n;
+	for (; a < b; a += (size_t)w)
+		if ((w = write(1, p + (a - at), b - a)) <= 0)
+			return 1;
+	return u->pos >= u->to; /* stop once past this applet's text */
+}
+
+static int usage(size_t i)
+{
+	static unsigned char window[1U << 15]; /* .bss: costs nothing until used */
+	struct usage_out u = { 0, i ? usage_end[i - 1] : 0, usage_end[i] };
+	z_stream s = { 0 };
+
+	if (inflateBackInit(&s, 15, window) != Z_OK) {
+		err("no memory to show the usage");
+		return 1;
+	}
+	s.next_in = (z_const unsigned char *)usage_z;
+	s.avail_in = usage_z_len;
+	inflateBack(&s, usage_in, NULL, usage_put, &u);
+	inflateBackEnd(&s);
+	return 0;
 }
 
 static const char *base(const char *p)
@@ -39,13 +93,13 @@ int main(int argc, char **argv)
 
 	if (!strcmp(name, "dvm")) {
 		if (argc < 2 || !strcmp(argv[1], "--list")) {
-			list(stdout);
+			list(1, "", "\n");
 			return 0;
 		}
 		if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-			printf("Usage: dvm APPLET [ARGS...]  (or run through a link named APPLET)\n"
+			out(1, "Usage: dvm APPLET [ARGS...]  (or run through a link named APPLET)\n"
 			       "       dvm --list\n\nApplets:\n");
-			list(stdout);
+			list(1, "", "\n");
 			return 0;
 		}
 		argc--, argv++;
@@ -53,16 +107,13 @@ int main(int argc, char **argv)
 	}
 	const struct applet *a = applet_find(name);
 	if (!a) {
-		fprintf(stderr, "dvm: unknown applet '%s'; available:", name);
-		for (size_t i = 0; i < NAPPLETS; i++)
-			fprintf(stderr, " %s", applets[i].name);
-		fputc('\n', stderr);
+		dprintf(2, "dvm: unknown applet '%s'; available:", name);
+		list(2, " ", "");
+		out(2, "\n");
 		return 127;
 	}
-	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		fputs(a->usage, stdout);
-		return 0;
-	}
+	if (argc > 1 && !strcmp(argv[1], "--help"))
+		return usage((size_t)(a - applets));
 	log_open(a->name);
 	return a->main(argc, argv);
 }

@@ -1,7 +1,12 @@
 /* Integer-only formatter; see fmt.h. */
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include "fmt.h"
+
+/* z, j and t arguments are read as long (LP64: x86_64 and aarch64). */
+_Static_assert(sizeof(long) == sizeof(size_t) && sizeof(long) == sizeof(intmax_t) &&
+	       sizeof(long) == sizeof(ptrdiff_t), "fmt.c assumes LP64");
 
 struct out {
 	char *buf;
@@ -21,9 +26,36 @@ static void puts_n(struct out *o, const char *s, size_t l)
 		put(o, s[i], 1);
 }
 
-int fmt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
+/* The next integer argument, of the type its length modifier says: len 2 long long,
+ * 1 long, else int (narrower ones arrive promoted to int). One place for these reads:
+ * each va_arg is a dozen instructions on aarch64. */
+static unsigned long long next_int(va_list *ap, int len)
+{
+	if (len > 1)
+		return va_arg(*ap, unsigned long long);
+	if (len == 1)
+		return va_arg(*ap, unsigned long);
+	return va_arg(*ap, unsigned);
+}
+
+/* A width or precision at p: digits, or '*' for an int argument. */
+static const char *width_or_prec(const char *p, int *v, va_list *ap)
+{
+	if (*p == '*') {
+		*v = (int)next_int(ap, 0);
+		return p + 1;
+	}
+	for (*v = 0; *p >= '0' && *p <= '9'; p++)
+		*v = *v * 10 + (*p - '0');
+	return p;
+}
+
+int fmt_vsnprintf(char *buf, size_t n, const char *fmt, va_list args)
 {
 	struct out o = { buf, n, 0 };
+	va_list ap;
+
+	va_copy(ap, args); /* a va_list of our own, so that its address can be passed */
 
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%') {
@@ -40,97 +72,81 @@ int fmt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 			else if (c == '#') alt = 1;
 			else break;
 		}
-		p++;
-		if (*p == '*') {
-			width = va_arg(ap, int);
-			if (width < 0)
-				left = 1, width = -width;
-			p++;
-		} else {
-			while (*p >= '0' && *p <= '9')
-				width = width * 10 + (*p++ - '0');
-		}
-		if (*p == '.') {
-			p++;
-			prec = 0;
-			if (*p == '*') {
-				prec = va_arg(ap, int);
-				p++;
-			} else {
-				while (*p >= '0' && *p <= '9')
-					prec = prec * 10 + (*p++ - '0');
-			}
-		}
-		/* len: 0 int, 1 long, 2 long long, -1 short, -2 char, 3 size_t/intmax/ptrdiff */
+		p = width_or_prec(p + 1, &width, &ap);
+		if (width < 0)
+			left = 1, width = -width;
+		if (*p == '.')
+			p = width_or_prec(p + 1, &prec, &ap); /* a negative one counts as none */
+		/* len: 0 int, 1 long (and size_t, intmax_t, ptrdiff_t), 2 long long, -1 short,
+		 * -2 char */
 		for (;; p++) {
 			if (*p == 'l') len = len == 1 ? 2 : 1;
 			else if (*p == 'h') len = len == -1 ? -2 : -1;
-			else if (*p == 'z' || *p == 'j' || *p == 't') len = 3;
+			else if (*p == 'z' || *p == 'j' || *p == 't') len = 1;
 			else break;
 		}
 		char c = *p, tmp[24];
 		const char *s = tmp, *prefix = "";
-		size_t sl = 0;
-		uintmax_t v = 0;
-		int base = 10, neg = 0, upper = 0;
+		size_t sl = 1;
+		unsigned long long v;
+		unsigned base = 10;
 
 		switch (c) {
 		case '%':
 			put(&o, '%', 1);
 			continue;
-		case 'c':
-			tmp[0] = (char)va_arg(ap, int);
-			sl = 1;
-			prec = -1;
-			break;
+		case 'm':
+			s = strerror(errno);
+			goto string;
 		case 's':
-			s = va_arg(ap, const char *);
-			if (!s)
-				s = "(null)";
+		case 'p': {
+			/* void * and char * arguments may be read as each other */
+			const void *ptr = va_arg(ap, void *);
+			if (c == 'p') {
+				v = (uintptr_t)ptr;
+				base = 16;
+				prefix = "0x";
+				goto number;
+			}
+			s = ptr ? ptr : "(null)";
+		}
+		string:
 			sl = prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s);
 			prec = -1;
 			break;
-		case 'd': case 'i': {
-			intmax_t sv = len == 2 ? va_arg(ap, long long) : len == 1 ? va_arg(ap, long)
-				    : len == 3 ? (intmax_t)va_arg(ap, intmax_t) : va_arg(ap, int);
-			if (len == -1) sv = (short)sv;
-			if (len == -2) sv = (signed char)sv;
-			neg = sv < 0;
-			v = neg ? -(uintmax_t)sv : (uintmax_t)sv;
-			prefix = neg ? "-" : plus ? "+" : space ? " " : "";
-			goto number;
-		}
-		case 'p':
-			v = (uintptr_t)va_arg(ap, void *);
-			base = 16;
-			prefix = "0x";
-			goto number_read;
-		case 'X':
-			upper = 1;
+		case 'c':
+			len = 0;
 			/* fall through */
-		case 'x':
-			base = 16;
-			goto unsigned_arg;
-		case 'o':
-			base = 8;
-			/* fall through */
-		case 'u':
-		unsigned_arg:
-			v = len == 2 ? va_arg(ap, unsigned long long) : len == 1 ? va_arg(ap, unsigned long)
-			  : len == 3 ? va_arg(ap, uintmax_t) : va_arg(ap, unsigned);
-			if (len == -1) v = (unsigned short)v;
-			if (len == -2) v = (unsigned char)v;
-			if (alt && v && base == 16)
-				prefix = upper ? "0X" : "0x";
-			if (alt && base == 8)
-				prefix = "0";
-		number_read:
+		case 'd': case 'i': case 'u': case 'o': case 'x': case 'X':
+			v = next_int(&ap, len); /* the conversions below narrow it */
+			if (c == 'c') {
+				tmp[0] = (char)v;
+				prec = -1;
+				break;
+			}
+			if (c == 'd' || c == 'i') {
+				long long sv = len > 0 ? (long long)v : len == -1 ? (short)v
+					     : len == -2 ? (signed char)v : (int)v;
+				v = sv < 0 ? -(unsigned long long)sv : (unsigned long long)sv;
+				prefix = sv < 0 ? "-" : plus ? "+" : space ? " " : "";
+			} else {
+				if (len == -1)
+					v = (unsigned short)v;
+				if (len == -2)
+					v = (unsigned char)v;
+				if (c != 'u')
+					base = c == 'o' ? 8 : 16;
+				if (alt && v && base == 16)
+					prefix = c == 'X' ? "0X" : "0x";
+				if (alt && base == 8)
+					prefix = "0";
+			}
 		number: {
 			char *e = tmp + sizeof(tmp), *d = e;
-			const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+			const char *digits = c == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
 			while (v) {
-				*--d = digits[v % (unsigned)base];
-				v /= (unsigned)base;
+				*--d = digits[v % base];
+				v /= base;
 			}
 			if (d == e && prec != 0 && !(base == 8 && *prefix))
 				*--d = '0';
@@ -156,6 +172,7 @@ int fmt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 		if (left)
 			put(&o, ' ', pad);
 	}
+	va_end(ap);
 	if (n)
 		buf[o.len < n ? o.len : n - 1] = 0;
 	return (int)o.len;

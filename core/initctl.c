@@ -30,7 +30,7 @@ int initctl_ask(int restart)
 		return -1;
 	}
 	if (kill(1, restart ? INITCTL_REBOOT : INITCTL_POWEROFF)) {
-		err("cannot signal init: %s", strerror(errno));
+		err("cannot signal init: %m");
 		return -1;
 	}
 	return 0;

@@ -52,20 +52,17 @@ void log_to_stderr(void)
 	kmsg_fd = -1;
 }
 
-void log_msg(int level, const char *fmt, ...)
+static void vlog(int level, const char *fmt, va_list ap)
 {
 	/* The kernel truncates /dev/kmsg records near 1 KiB anyway. */
 	char buf[1024];
 	int saved = errno, n, off;
-	va_list ap;
 
 	if (level > log_level)
 		return;
 	off = kmsg_fd >= 0 ? snprintf(buf, sizeof(buf), "<%d>%s: ", level, log_name)
 			   : snprintf(buf, sizeof(buf), "%s: ", log_name);
-	va_start(ap, fmt);
 	n = vsnprintf(buf + off, sizeof(buf) - off - 1, fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		n = 0;
 	off += n;
@@ -82,4 +79,31 @@ void log_msg(int level, const char *fmt, ...)
 		}
 	}
 	errno = saved;
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(level, fmt, ap);
+	va_end(ap);
+}
+
+void log_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, fmt, ap);
+	va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap);
+	va_end(ap);
 }

@@ -20,9 +20,13 @@ void log_verbose(void);
 void log_to_stderr(void);
 
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* log_msg(LOG_ERR, ...) and log_msg(LOG_WARNING, ...): one argument less to pass at
+ * each of a few hundred call sites. */
+void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#define err(...)  log_msg(LOG_ERR, __VA_ARGS__)
-#define warn(...) log_msg(LOG_WARNING, __VA_ARGS__)
+#define err(...)  log_err(__VA_ARGS__)
+#define warn(...) log_warn(__VA_ARGS__)
 #define info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define dbg(...)  do { if (log_level >= LOG_DEBUG) log_msg(LOG_DEBUG, __VA_ARGS__); } while (0)
 

@@ -12,12 +12,25 @@ static uint64_t rd(const unsigned char *p, int n)
 	return v;
 }
 
+/* Where the fields read below sit in ELF32 [0] and ELF64 [1] files (sh_name, 4 bytes,
+ * is first in both section header layouts). */
+static const struct layout {
+	unsigned char ehdr, shoff, shentsize, shnum, shstrndx, shdr, sh_offset, sh_size, word;
+} layouts[2] = {
+#define L(b) { sizeof(Elf##b##_Ehdr), offsetof(Elf##b##_Ehdr, e_shoff),                   \
+	offsetof(Elf##b##_Ehdr, e_shentsize), offsetof(Elf##b##_Ehdr, e_shnum),          \
+	offsetof(Elf##b##_Ehdr, e_shstrndx), sizeof(Elf##b##_Shdr),                       \
+	offsetof(Elf##b##_Shdr, sh_offset), offsetof(Elf##b##_Shdr, sh_size), b / 8 }
+	L(32), L(64),
+#undef L
+};
+
 /* Locate section `want` by name; returns its file range in *off and *size. */
 static int find_section(const unsigned char *b, size_t len, const char *want,
 			uint64_t *off, uint64_t *size, const char **why)
 {
-	int is64;
-	uint64_t shoff, shentsize, shnum, shstrndx;
+	const struct layout *l;
+	uint64_t shoff, shentsize, shnum, shstrndx, stroff, strsize;
 
 	if (len < EI_NIDENT || memcmp(b, ELFMAG, SELFMAG)) {
 		*why = "not an ELF file";
@@ -27,47 +40,39 @@ static int find_section(const unsigned char *b, size_t len, const char *want,
 		*why = "not a little-endian ELF file";
 		return -1;
 	}
-	is64 = b[EI_CLASS] == ELFCLASS64;
-	if (!is64 && b[EI_CLASS] != ELFCLASS32) {
+	if (b[EI_CLASS] != ELFCLASS32 && b[EI_CLASS] != ELFCLASS64) {
 		*why = "unknown ELF class";
 		return -1;
 	}
-	if (len < (is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr))) {
+	l = &layouts[b[EI_CLASS] == ELFCLASS64];
+	if (len < l->ehdr) {
 		*why = "truncated ELF header";
 		return -1;
 	}
-	if (is64) {
-		shoff = rd(b + offsetof(Elf64_Ehdr, e_shoff), 8);
-		shentsize = rd(b + offsetof(Elf64_Ehdr, e_shentsize), 2);
-		shnum = rd(b + offsetof(Elf64_Ehdr, e_shnum), 2);
-		shstrndx = rd(b + offsetof(Elf64_Ehdr, e_shstrndx), 2);
-	} else {
-		shoff = rd(b + offsetof(Elf32_Ehdr, e_shoff), 4);
-		shentsize = rd(b + offsetof(Elf32_Ehdr, e_shentsize), 2);
-		shnum = rd(b + offsetof(Elf32_Ehdr, e_shnum), 2);
-		shstrndx = rd(b + offsetof(Elf32_Ehdr, e_shstrndx), 2);
-	}
-	if (shentsize < (is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr)) || shnum == 0 ||
-	    shoff > len || shnum > (len - shoff) / shentsize || shstrndx >= shnum) {
+	shoff = rd(b + l->shoff, l->word);
+	shentsize = rd(b + l->shentsize, 2);
+	shnum = rd(b + l->shnum, 2);
+	shstrndx = rd(b + l->shstrndx, 2);
+	if (shentsize < l->shdr || shnum == 0 || shoff > len ||
+	    shnum > (len - shoff) / shentsize || shstrndx >= shnum) {
 		*why = "truncated or corrupt section headers";
 		return -1;
 	}
-#define SH(i, field, w) rd(b + shoff + (i) * shentsize + \
-	(is64 ? offsetof(Elf64_Shdr, field) : offsetof(Elf32_Shdr, field)), (w))
-	int w = is64 ? 8 : 4;
-	uint64_t stroff = SH(shstrndx, sh_offset, w), strsize = SH(shstrndx, sh_size, w);
+#define SH(i, field, w) rd(b + shoff + (i) * shentsize + (field), (w))
+	stroff = SH(shstrndx, l->sh_offset, l->word);
+	strsize = SH(shstrndx, l->sh_size, l->word);
 	if (stroff > len || strsize > len - stroff) {
 		*why = "corrupt section name table";
 		return -1;
 	}
 	for (uint64_t i = 0; i < shnum; i++) {
-		uint64_t name = SH(i, sh_name, 4);
+		uint64_t name = SH(i, 0, 4);
 		size_t wl = strlen(want) + 1;
 		if (name >= strsize || strsize - name < wl ||
 		    memcmp(b + stroff + name, want, wl))
 			continue;
-		*off = SH(i, sh_offset, w);
-		*size = SH(i, sh_size, w);
+		*off = SH(i, l->sh_offset, l->word);
+		*size = SH(i, l->sh_size, l->word);
 		if (*off > len || *size > len - *off) {
 			*why = "section runs past the end of the file";
 			return -1;

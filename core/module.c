@@ -160,7 +160,7 @@ int module_deps(const char *dir, const char *name,
 		if (errno == ENOENT)
 			return 0;
 		r = -errno;
-		err("%s: %s", file, strerror(errno));
+		err("%s: %m", file);
 		return r;
 	}
 	module_name(name, want, sizeof(want));
@@ -172,7 +172,7 @@ int module_deps(const char *dir, const char *name,
 				if (errno == EINTR)
 					continue;
 				r = -errno;
-				err("%s: %s", file, strerror(errno));
+				err("%s: %m", file);
 				break;
 			}
 			eof = got == 0;
@@ -389,7 +389,7 @@ static int map_file(struct mod *m)
 		return 0;
 	if (fstat(m->fd, &st) < 0) {
 		int e = errno;
-		err("%s: %s", m->path, strerror(e));
+		err("%s: %m", m->path);
 		return -e;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -408,7 +408,7 @@ static int map_file(struct mod *m)
 	void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, m->fd, 0);
 	if (p == MAP_FAILED) {
 		int e = errno;
-		err("%s: cannot map: %s", m->path, strerror(e));
+		err("%s: cannot map: %m", m->path);
 		return -e;
 	}
 	m->map = p;
@@ -496,13 +496,14 @@ static void report_deps(struct dep_report *d, const char *list)
 
 static void explain_unknown_symbol(struct mod *m)
 {
-	char deps[512], list[512] = "";
+	char deps[512], list[512];
 	struct dep_report d = { list, sizeof(list), 0, 0 };
 	size_t len = 0;
 	const unsigned char *img = image(m, &len);
 	const char *why = no_image(m);
 	int r = img ? modinfo_get(img, len, "depends", deps, sizeof(deps), &why) : -1;
 
+	list[0] = 0;
 	if (r == 1 && deps[0]) {
 		report_deps(&d, deps);
 		err("%s: unknown symbol: module %s needs %s loaded first: %s%s", m->path, m->name,
@@ -544,6 +545,7 @@ static void explain_exec_format(struct mod *m)
 /* Log why loading failed with errno e; returns -e. */
 static int explain(struct mod *m, int e)
 {
+	errno = e; /* for %m */
 	switch (e) {
 	case EEXIST:
 		info("%s: module %s is already loaded", m->path, m->name);
@@ -570,9 +572,9 @@ static int explain(struct mod *m, int e)
 	case EKEYREJECTED:
 	case ENOKEY:
 	case EBADMSG:
-		err("%s: signature check failed (%s): the module was changed after signing, or "
+		err("%s: signature check failed (%m): the module was changed after signing, or "
 		    "this kernel enforces signatures (module.sig_enforce) and does not trust "
-		    "its key or it has none", m->path, strerror(e));
+		    "its key or it has none", m->path);
 		break;
 	case ENOSYS:
 		err("%s: this kernel was built without module support", m->path);
@@ -581,7 +583,7 @@ static int explain(struct mod *m, int e)
 		err("%s: module %s is busy: being loaded or unloaded right now", m->path, m->name);
 		break;
 	default:
-		err("%s: cannot load module %s: %s", m->path, m->name, strerror(e));
+		err("%s: cannot load module %s: %m", m->path, m->name);
 	}
 	return -e;
 }
@@ -636,7 +638,7 @@ int module_load(const char *path, const char *params)
 		if (errno == ENOENT)
 			err("%s: no such module file", path);
 		else
-			err("%s: cannot open: %s", path, strerror(errno));
+			err("%s: cannot open: %m", path);
 		return r;
 	}
 	dbg("loading %s (%s) params '%s'", m.name, path, m.params);

@@ -31,95 +31,111 @@ enum {
 	IGN,	/* for fstab tools, not the kernel: dropped */
 };
 
-/* 16 bytes an entry: names fill all 11 bytes without a NUL ("runbindable"). */
-static const struct opt {
-	char name[11];
-	unsigned char kind;
-	unsigned int flag;
-} opts[] = {
-	{ "ro", SET, MS_RDONLY },
-	{ "rw", CLR, MS_RDONLY },
-	{ "suid", INV, MS_NOSUID },
-	{ "dev", INV, MS_NODEV },
-	{ "exec", INV, MS_NOEXEC },
-	{ "sync", SET, MS_SYNCHRONOUS },
-	{ "async", CLR, MS_SYNCHRONOUS },
-	{ "dirsync", SET, MS_DIRSYNC },
-	{ "remount", SET, MS_REMOUNT },
-	{ "bind", SET, MS_BIND },
-	{ "rbind", SET, MS_BIND | MS_REC },
-	{ "move", SET, MS_MOVE },
-	{ "atime", INV, MS_NOATIME },
-	{ "diratime", INV, MS_NODIRATIME },
-	{ "relatime", BOTH, MS_RELATIME },
-	{ "strictatime", BOTH, MS_STRICTATIME },
-	{ "lazytime", BOTH, MS_LAZYTIME },
-	{ "mand", BOTH, MS_MANDLOCK },
-	{ "iversion", BOTH, MS_I_VERSION },
-	{ "symfollow", INV, MS_NOSYMFOLLOW },
-	{ "silent", SET, MS_SILENT },
-	{ "loud", CLR, MS_SILENT },
-	{ "defaults", CLR, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS },
-	{ "shared", PROP, MS_SHARED },
-	{ "rshared", PROP, MS_SHARED | MS_REC },
-	{ "private", PROP, MS_PRIVATE },
-	{ "rprivate", PROP, MS_PRIVATE | MS_REC },
-	{ "slave", PROP, MS_SLAVE },
-	{ "rslave", PROP, MS_SLAVE | MS_REC },
-	{ "unbindable", PROP, MS_UNBINDABLE },
-	{ "runbindable", PROP, MS_UNBINDABLE | MS_REC },
-	{ "auto", IGN, 0 },
-	{ "noauto", IGN, 0 },
-	{ "user", IGN, 0 },
-	{ "nouser", IGN, 0 },
-	{ "users", IGN, 0 },
-	{ "owner", IGN, 0 },
-	{ "group", IGN, 0 },
-	{ "nofail", IGN, 0 },
-	{ "_netdev", IGN, 0 },
-};
+/* The option words: name, kind, MS_* flag(s). */
+#define WORDS(X) \
+	X(ro, SET, MS_RDONLY) \
+	X(rw, CLR, MS_RDONLY) \
+	X(suid, INV, MS_NOSUID) \
+	X(dev, INV, MS_NODEV) \
+	X(exec, INV, MS_NOEXEC) \
+	X(sync, SET, MS_SYNCHRONOUS) \
+	X(async, CLR, MS_SYNCHRONOUS) \
+	X(dirsync, SET, MS_DIRSYNC) \
+	X(remount, SET, MS_REMOUNT) \
+	X(bind, SET, MS_BIND) \
+	X(rbind, SET, MS_BIND | MS_REC) \
+	X(move, SET, MS_MOVE) \
+	X(atime, INV, MS_NOATIME) \
+	X(diratime, INV, MS_NODIRATIME) \
+	X(relatime, BOTH, MS_RELATIME) \
+	X(strictatime, BOTH, MS_STRICTATIME) \
+	X(lazytime, BOTH, MS_LAZYTIME) \
+	X(mand, BOTH, MS_MANDLOCK) \
+	X(iversion, BOTH, MS_I_VERSION) \
+	X(symfollow, INV, MS_NOSYMFOLLOW) \
+	X(silent, SET, MS_SILENT) \
+	X(loud, CLR, MS_SILENT) \
+	X(defaults, CLR, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS) \
+	X(shared, PROP, MS_SHARED) \
+	X(rshared, PROP, MS_SHARED | MS_REC) \
+	X(private, PROP, MS_PRIVATE) \
+	X(rprivate, PROP, MS_PRIVATE | MS_REC) \
+	X(slave, PROP, MS_SLAVE) \
+	X(rslave, PROP, MS_SLAVE | MS_REC) \
+	X(unbindable, PROP, MS_UNBINDABLE) \
+	X(runbindable, PROP, MS_UNBINDABLE | MS_REC) \
+	X(auto, IGN, 0) \
+	X(noauto, IGN, 0) \
+	X(user, IGN, 0) \
+	X(nouser, IGN, 0) \
+	X(users, IGN, 0) \
+	X(owner, IGN, 0) \
+	X(group, IGN, 0) \
+	X(nofail, IGN, 0) \
+	X(_netdev, IGN, 0)
 
-static const struct opt *find(const char *w, size_t l)
+/* Kept as two compact tables: the names one after the other, NUL-separated, and for
+ * each the flags with the kind in the top 4 bits (MS_* flags stay below bit 28). */
+#define NAME(n, k, f) #n "\0"
+#define FLAGS(n, k, f) (unsigned)(k) << 28 | (f),
+static const char names[] = WORDS(NAME);
+static const unsigned int words[] = { WORDS(FLAGS) };
+#define NWORDS (sizeof(words) / sizeof(words[0]))
+#define KIND(w) ((w) >> 28)
+#define FLAG(w) ((w) & 0x0fffffffu)
+_Static_assert((MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_REMOUNT |
+		MS_MANDLOCK | MS_DIRSYNC | MS_NOSYMFOLLOW | MS_NOATIME | MS_NODIRATIME | MS_BIND |
+		MS_MOVE | MS_REC | MS_SILENT | MS_UNBINDABLE | MS_PRIVATE | MS_SLAVE | MS_SHARED |
+		MS_RELATIME | MS_I_VERSION | MS_STRICTATIME | MS_LAZYTIME) < 1u << 28,
+	       "mount flags overlap the kind bits");
+
+/* The words[] entry for word w (l bytes), or 0 (no entry is 0: every kind but SET is
+ * non-zero, and every SET word has a flag). */
+static unsigned find(const char *w, size_t l)
 {
-	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-		if (strnlen(opts[i].name, sizeof(opts[i].name)) == l && !memcmp(opts[i].name, w, l))
-			return &opts[i];
-	return NULL;
+	const char *n = names;
+
+	for (size_t i = 0; i < NWORDS; i++, n += strlen(n) + 1)
+		if (!strncmp(n, w, l) && !n[l])
+			return words[i];
+	return 0;
 }
 
-/* The table entry for word w (l bytes); *neg when it is "no" + an INV/BOTH word. */
-static const struct opt *lookup(const char *w, size_t l, int *neg)
+/* The entry for word w (l bytes), or 0; *neg when it is "no" + an INV/BOTH word. */
+static unsigned lookup(const char *w, size_t l, int *neg)
 {
-	const struct opt *o = find(w, l);
+	unsigned o = find(w, l);
 
 	*neg = 0;
 	if (!o && l > 2 && w[0] == 'n' && w[1] == 'o') {
 		o = find(w + 2, l - 2);
-		if (o && o->kind != INV && o->kind != BOTH)
-			o = NULL;
+		if (KIND(o) != INV && KIND(o) != BOTH)
+			o = 0;
 		*neg = 1;
 	}
 	return o;
 }
 
-static void apply(const struct opt *o, int neg, struct mountopt *mo)
+static void apply(unsigned o, int neg, struct mountopt *mo)
 {
-	switch (o->kind) {
+	unsigned long flag = FLAG(o);
+
+	switch (KIND(o)) {
 	case SET:
-		mo->flags |= o->flag;
+		mo->flags |= flag;
 		break;
 	case CLR:
-		mo->flags &= ~o->flag;
+		mo->flags &= ~flag;
 		break;
 	case INV:
 	case BOTH:
-		if (neg == (o->kind == INV))
-			mo->flags |= o->flag;
+		if (neg == (KIND(o) == INV))
+			mo->flags |= flag;
 		else
-			mo->flags &= ~o->flag;
+			mo->flags &= ~flag;
 		break;
 	case PROP:
-		mo->prop = o->flag;
+		mo->prop = flag;
 		break;
 	}
 }
@@ -139,7 +155,7 @@ int mountopt_parse(const char *s, struct mountopt *mo)
 			q ^= s[l] == '"';
 			l++;
 		}
-		const struct opt *o = l ? lookup(s, l, &neg) : NULL;
+		unsigned o = l ? lookup(s, l, &neg) : 0;
 		if (o)
 			apply(o, neg, mo);
 		else if (l && !(l >= 2 && s[0] == 'x' && s[1] == '-')) {
@@ -177,6 +193,7 @@ static int explain(int e, const char *src, const char *dir, const char *type,
 	const char *s = src ? src : "(none)";
 	struct stat st;
 
+	errno = e; /* for %m */
 	switch (e) {
 	case ENODEV:
 		err("%s on %s: filesystem type '%s' is not supported by this kernel (not in "
@@ -235,7 +252,7 @@ static int explain(int e, const char *src, const char *dir, const char *type,
 			    : "");
 		break;
 	default:
-		err("%s on %s: %s", s, dir, strerror(e));
+		err("%s on %s: %m", s, dir);
 	}
 	return -e;
 }
@@ -243,7 +260,7 @@ static int explain(int e, const char *src, const char *dir, const char *type,
 /* Try each block filesystem the kernel knows; mount(8) without -t, minus blkid. */
 static int probe(const char *src, const char *dir, const struct mountopt *mo)
 {
-	char buf[4096], tried[256] = "";
+	char buf[4096], tried[256];
 	size_t tl = 0;
 	ssize_t n = -1;
 	int fd = open(mountopt_filesystems, O_RDONLY | O_CLOEXEC);
@@ -316,8 +333,8 @@ int mountopt_mount(const char *src, const char *dir, const char *type,
 		    mountopt_sys_mount(NULL, dir, NULL, MS_REMOUNT | MS_BIND | (f & PER_MOUNT),
 				       NULL)) {
 			int e = errno;
-			err("%s on %s: bound, but applying its flags (ro, nosuid, ...) failed: %s",
-			    src ? src : "(none)", dir, strerror(e));
+			err("%s on %s: bound, but applying its flags (ro, nosuid, ...) failed: %m",
+			    src ? src : "(none)", dir);
 			return -e;
 		}
 	}
@@ -326,7 +343,7 @@ int mountopt_mount(const char *src, const char *dir, const char *type,
 		if (e == EINVAL)
 			err("%s: cannot change propagation: not a mount point", dir);
 		else
-			err("%s: cannot change propagation: %s", dir, strerror(e));
+			err("%s: cannot change propagation: %m", dir);
 		return -e;
 	}
 	return 0;

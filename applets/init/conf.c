@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,10 +27,14 @@ void conf_init(struct conf *c, void (*report)(int, const char *, void *), void *
 	c->ctx = ctx;
 }
 
-/* line > 0: "FILE:LINE: ", 0: "FILE: ", < 0: "kernel command line: ". */
-static void __attribute__((format(printf, 4, 5)))
-say(struct conf *c, int level, int line, const char *fmt, ...)
+/* Report an error at line > 0 ("FILE:LINE: "), 0 ("FILE: ") or CMDLINE ("kernel command
+ * line: "); at CMDLINE_WARNING, a warning about the kernel command line. */
+#define CMDLINE (-1)
+#define CMDLINE_WARNING (-2)
+static void __attribute__((format(printf, 3, 4)))
+say(struct conf *c, int line, const char *fmt, ...)
 {
+	int level = line == CMDLINE_WARNING ? LOG_WARNING : LOG_ERR;
 	char msg[512];
 	int off;
 	va_list ap;
@@ -150,7 +155,7 @@ static struct entry *add(struct conf *c, int kind, int line, char **w, int n)
 		}
 	}
 	if (!argv) {
-		say(c, LOG_ERR, line, "out of memory");
+		say(c, line, "out of memory");
 		return NULL;
 	}
 	e = &c->e[c->n++];
@@ -169,17 +174,17 @@ static void dir_module(struct conf *c, int line, char **w, int n)
 	char name[MODULE_NAME_MAX];
 
 	if (n < 2) {
-		say(c, LOG_ERR, line, "module: expected NAME or /PATH, then PARAM=VALUE words");
+		say(c, line, "module: expected NAME or /PATH, then PARAM=VALUE words");
 		return;
 	}
 	if (strchr(w[1], '/') ? w[1][0] != '/' : !good_name(w[1], 1)) {
-		say(c, LOG_ERR, line, "module: bad module '%s' (expected a name of letters, "
+		say(c, line, "module: bad module '%s' (expected a name of letters, "
 		    "digits, '_' and '-', or an absolute path)", w[1]);
 		return;
 	}
 	module_name(w[1], name, sizeof(name));
 	if (!*name) {
-		say(c, LOG_ERR, line, "module: no module name in '%s'", w[1]);
+		say(c, line, "module: no module name in '%s'", w[1]);
 		return;
 	}
 	for (int i = 2; i < n; i++) {
@@ -189,33 +194,33 @@ static void dir_module(struct conf *c, int line, char **w, int n)
 		int ok = good_name(w[i], 0);
 		w[i][k] = save;
 		if (!ok) {
-			say(c, LOG_ERR, line, "module %s: bad parameter '%s' (expected PARAM or "
+			say(c, line, "module %s: bad parameter '%s' (expected PARAM or "
 			    "PARAM=VALUE)", name, w[i]);
 			return;
 		}
 	}
 	struct entry *e = add(c, E_MODULE, line, w + 1, n - 1);
 	if (e && !(e->name = strdup(name)))
-		say(c, LOG_ERR, line, "out of memory");
+		say(c, line, "out of memory");
 }
 
 static void dir_mount(struct conf *c, int line, char **w, int n)
 {
 	if (n < 4 || n > 5) {
-		say(c, LOG_ERR, line, "mount: expected TYPE SOURCE DIR [OPTIONS], got %d "
+		say(c, line, "mount: expected TYPE SOURCE DIR [OPTIONS], got %d "
 		    "word%s", n - 1, n == 2 ? "" : "s");
 		return;
 	}
 	if (!*w[1]) {
-		say(c, LOG_ERR, line, "mount: empty TYPE (use auto to try each filesystem)");
+		say(c, line, "mount: empty TYPE (use auto to try each filesystem)");
 		return;
 	}
 	if (w[3][0] != '/') {
-		say(c, LOG_ERR, line, "mount: DIR '%s' is not an absolute path", w[3]);
+		say(c, line, "mount: DIR '%s' is not an absolute path", w[3]);
 		return;
 	}
 	if (n == 5 && strlen(w[4]) >= MOUNTOPT_DATA_MAX) {
-		say(c, LOG_ERR, line, "mount: OPTIONS too long (%zu bytes, at most %d)",
+		say(c, line, "mount: OPTIONS too long (%zu bytes, at most %d)",
 		    strlen(w[4]), MOUNTOPT_DATA_MAX - 1);
 		return;
 	}
@@ -229,13 +234,13 @@ static void dir_run(struct conf *c, int line, char **w, int n, int kind)
 	int policy = R_ALWAYS, a = 2;
 
 	if (n < 3) {
-		say(c, LOG_ERR, line, kind == E_SERVICE ?
+		say(c, line, kind == E_SERVICE ?
 		    "service: expected NAME [restart=always|on-failure|never] APPLET [ARGS...]" :
 		    "task: expected NAME APPLET [ARGS...]");
 		return;
 	}
 	if (!good_name(w[1], 0)) {
-		say(c, LOG_ERR, line, "%s: bad name '%s' (letters, digits, '_' and '-')",
+		say(c, line, "%s: bad name '%s' (letters, digits, '_' and '-')",
 		    what, w[1]);
 		return;
 	}
@@ -248,28 +253,28 @@ static void dir_run(struct conf *c, int line, char **w, int n, int kind)
 		else if (!strcmp(p, "never"))
 			policy = R_NEVER;
 		else {
-			say(c, LOG_ERR, line, "service %s: bad restart policy '%s' (expected "
+			say(c, line, "service %s: bad restart policy '%s' (expected "
 			    "always, on-failure or never)", w[1], p);
 			return;
 		}
 		if (n < 4) {
-			say(c, LOG_ERR, line, "service %s: no APPLET after %s", w[1], w[2]);
+			say(c, line, "service %s: no APPLET after %s", w[1], w[2]);
 			return;
 		}
 		a = 3;
 	}
 	if (!applet_find(w[a])) {
-		say(c, LOG_ERR, line, "%s %s: unknown applet '%s' (see dvm --list)", what, w[1],
+		say(c, line, "%s %s: unknown applet '%s' (see dvm --list)", what, w[1],
 		    w[a]);
 		return;
 	}
 	if (!strcmp(w[a], "init")) {
-		say(c, LOG_ERR, line, "%s %s: init cannot run under init", what, w[1]);
+		say(c, line, "%s %s: init cannot run under init", what, w[1]);
 		return;
 	}
 	struct entry *prev = find(c, w[1]);
 	if (prev) {
-		say(c, LOG_ERR, line, "%s %s: name already used at line %d", what, w[1],
+		say(c, line, "%s %s: name already used at line %d", what, w[1],
 		    prev->line);
 		return;
 	}
@@ -284,7 +289,7 @@ static void dir_run(struct conf *c, int line, char **w, int n, int kind)
 static int once(struct conf *c, int line, int *first, const char *what)
 {
 	if (*first) {
-		say(c, LOG_ERR, line, "duplicate %s (first at line %d)", what, *first);
+		say(c, line, "duplicate %s (first at line %d)", what, *first);
 		return -1;
 	}
 	*first = line;
@@ -296,11 +301,11 @@ static void dir_loglevel(struct conf *c, int line, char **w, int n)
 	long v;
 
 	if (n != 2) {
-		say(c, LOG_ERR, line, "loglevel: expected one number 0..7");
+		say(c, line, "loglevel: expected one number 0..7");
 		return;
 	}
 	if (num(w[1], 0, 7, &v)) {
-		say(c, LOG_ERR, line, "loglevel: '%s' is not a number 0..7", w[1]);
+		say(c, line, "loglevel: '%s' is not a number 0..7", w[1]);
 		return;
 	}
 	if (!once(c, line, &c->loglevel_line, "loglevel"))
@@ -312,17 +317,17 @@ static void dir_backoff(struct conf *c, int line, char **w, int n)
 	long lo, hi;
 
 	if (n != 3) {
-		say(c, LOG_ERR, line, "restart-backoff: expected MIN_MS MAX_MS");
+		say(c, line, "restart-backoff: expected MIN_MS MAX_MS");
 		return;
 	}
 	for (int i = 1; i < 3; i++)
 		if (num(w[i], 1, 3600000, i == 1 ? &lo : &hi)) {
-			say(c, LOG_ERR, line, "restart-backoff: %s '%s' is not a number of "
+			say(c, line, "restart-backoff: %s '%s' is not a number of "
 			    "milliseconds 1..3600000", i == 1 ? "MIN_MS" : "MAX_MS", w[i]);
 			return;
 		}
 	if (lo > hi) {
-		say(c, LOG_ERR, line, "restart-backoff: MIN_MS %ld is greater than MAX_MS %ld",
+		say(c, line, "restart-backoff: MIN_MS %ld is greater than MAX_MS %ld",
 		    lo, hi);
 		return;
 	}
@@ -340,11 +345,11 @@ static void dir_limit(struct conf *c, int line, char **w, int n)
 	long cnt, win;
 
 	if (n != 3) {
-		say(c, LOG_ERR, line, "restart-limit: expected COUNT WINDOW_S");
+		say(c, line, "restart-limit: expected COUNT WINDOW_S");
 		return;
 	}
 	if (parse_limit(w[1], w[2], &cnt, &win)) {
-		say(c, LOG_ERR, line, "restart-limit: expected COUNT 1..%d and WINDOW_S "
+		say(c, line, "restart-limit: expected COUNT 1..%d and WINDOW_S "
 		    "1..86400 seconds, got '%s' '%s'", LIMIT_COUNT_MAX, w[1], w[2]);
 		return;
 	}
@@ -363,7 +368,7 @@ int conf_parse(struct conf *c, const char *file, char *text, size_t len)
 		char *end = nl ? nl : text + len;
 		line++;
 		if (memchr(s, 0, end - s)) {
-			say(c, LOG_ERR, line, "NUL byte in line");
+			say(c, line, "NUL byte in line");
 			s = end + 1;
 			continue;
 		}
@@ -371,9 +376,9 @@ int conf_parse(struct conf *c, const char *file, char *text, size_t len)
 		int n = split(s, w, CONF_MAX_WORDS);
 		s = end + 1;
 		if (n == -1)
-			say(c, LOG_ERR, line, "unterminated quote");
+			say(c, line, "unterminated quote");
 		else if (n == -2)
-			say(c, LOG_ERR, line, "more than %d words", CONF_MAX_WORDS);
+			say(c, line, "more than %d words", CONF_MAX_WORDS);
 		if (n <= 0)
 			continue;
 		if (!strcmp(w[0], "module"))
@@ -391,7 +396,7 @@ int conf_parse(struct conf *c, const char *file, char *text, size_t len)
 		else if (!strcmp(w[0], "restart-limit"))
 			dir_limit(c, line, w, n);
 		else
-			say(c, LOG_ERR, line, "unknown directive '%s' (expected module, mount, "
+			say(c, line, "unknown directive '%s' (expected module, mount, "
 			    "service, task, loglevel, restart-backoff or restart-limit)", w[0]);
 	}
 	return c->errors;
@@ -407,18 +412,18 @@ int conf_load(struct conf *c, const char *file)
 
 	c->file = file;
 	if (fd < 0 || !buf) {
-		say(c, LOG_ERR, 0, "cannot read: %s", strerror(fd < 0 ? errno : ENOMEM));
+		say(c, 0, "cannot read: %s", strerror(fd < 0 ? errno : ENOMEM));
 		goto out;
 	}
 	while (len <= CONF_MAX_SIZE &&
 	       (r = read(fd, buf + len, CONF_MAX_SIZE + 1 - len)) > 0)
 		len += r;
 	if (r < 0) {
-		say(c, LOG_ERR, 0, "cannot read: %s", strerror(errno));
+		say(c, 0, "cannot read: %m");
 		goto out;
 	}
 	if (len > CONF_MAX_SIZE) {
-		say(c, LOG_ERR, 0, "larger than %d bytes", CONF_MAX_SIZE);
+		say(c, 0, "larger than %d bytes", CONF_MAX_SIZE);
 		goto out;
 	}
 	buf[len] = 0;
@@ -455,7 +460,7 @@ static void skip_names(struct conf *c, const char *list)
 			}
 		}
 		if (l && !hit)
-			say(c, LOG_WARNING, -1, "dvm.skip: no service, task or module named "
+			say(c, CMDLINE_WARNING, "dvm.skip: no service, task or module named "
 			    "'%.*s'", (int)l, list);
 		list += l;
 		if (*list)
@@ -470,27 +475,27 @@ static void replace_args(struct conf *c, const char *name, const char *val)
 	int n;
 
 	if (!e) {
-		say(c, LOG_ERR, -1, "dvm.args.%s: no service or task named '%s'", name, name);
+		say(c, CMDLINE, "dvm.args.%s: no service or task named '%s'", name, name);
 		return;
 	}
 	if (!val) {
-		say(c, LOG_ERR, -1, "dvm.args.%s: expected dvm.args.%s=\"ARGS\"", name, name);
+		say(c, CMDLINE, "dvm.args.%s: expected dvm.args.%s=\"ARGS\"", name, name);
 		return;
 	}
 	if (!(copy = strdup(val))) {
-		say(c, LOG_ERR, -1, "out of memory");
+		say(c, CMDLINE, "out of memory");
 		return;
 	}
 	n = split(copy, w + 1, CONF_MAX_WORDS - 1);
 	if (n < 0) {
-		say(c, LOG_ERR, -1, "dvm.args.%s: %s", name, n == -1 ? "unterminated quote" :
+		say(c, CMDLINE, "dvm.args.%s: %s", name, n == -1 ? "unterminated quote" :
 		    "too many words");
 		free(copy);
 		return;
 	}
 	char **argv = malloc((n + 2) * sizeof(*argv));
 	if (!argv) {
-		say(c, LOG_ERR, -1, "out of memory");
+		say(c, CMDLINE, "out of memory");
 		free(copy);
 		return;
 	}
@@ -518,7 +523,7 @@ static int override(const char *key, const char *val, void *p)
 		if (slash && (size_t)(slash - val) < sizeof(cs))
 			memcpy(cs, val, slash - val);
 		if (!slash || parse_limit(cs, slash + 1, &cnt, &win)) {
-			say(c, LOG_ERR, -1, "dvm.restart_limit=%s: expected COUNT/WINDOW_S with "
+			say(c, CMDLINE, "dvm.restart_limit=%s: expected COUNT/WINDOW_S with "
 			    "COUNT 1..%d and WINDOW_S 1..86400, e.g. 5/60", val ? val : "",
 			    LIMIT_COUNT_MAX);
 			return 0;
@@ -541,32 +546,32 @@ int conf_apply_cmdline(struct conf *c, const char *cmdline)
 
 /* Printing (--check-config). */
 
-static void word(FILE *f, const char *w)
+static void word(int fd, const char *w)
 {
 	int q = !*w || *w == '#' || strpbrk(w, " \t\r");
 
-	fprintf(f, q ? " \"%s\"" : " %s", w);
+	dprintf(fd, q ? " \"%s\"" : " %s", w);
 }
 
-void conf_print(const struct conf *c, FILE *f)
+void conf_print(const struct conf *c, int fd)
 {
 	static const char *const kinds[] = { "module", "mount", "service", "task" };
 	static const char *const policies[] = { "always", "on-failure", "never" };
 
 	if (c->loglevel >= 0)
-		fprintf(f, "loglevel %d\n", c->loglevel);
-	fprintf(f, "restart-backoff %ld %ld\nrestart-limit %d %ld\n", c->backoff_min,
+		dprintf(fd, "loglevel %d\n", c->loglevel);
+	dprintf(fd, "restart-backoff %ld %ld\nrestart-limit %d %ld\n", c->backoff_min,
 		c->backoff_max, c->limit_count, c->limit_window);
 	for (int i = 0; i < c->n; i++) {
 		const struct entry *e = &c->e[i];
-		fprintf(f, "%s%s", e->skip ? "# skipped (dvm.skip): " : "", kinds[e->kind]);
+		dprintf(fd, "%s%s", e->skip ? "# skipped (dvm.skip): " : "", kinds[e->kind]);
 		if (e->kind == E_SERVICE || e->kind == E_TASK)
-			fprintf(f, " %s", e->name);
+			dprintf(fd, " %s", e->name);
 		if (e->kind == E_SERVICE)
-			fprintf(f, " restart=%s", policies[e->policy]);
+			dprintf(fd, " restart=%s", policies[e->policy]);
 		for (int j = 0; j < e->argc; j++)
-			word(f, e->argv[j]);
-		fputc('\n', f);
+			word(fd, e->argv[j]);
+		dprintf(fd, "\n");
 	}
 }
 

@@ -4,7 +4,7 @@
  * docs/init.md. */
 #ifndef DVM_INIT_H
 #define DVM_INIT_H
-#include <stdio.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #define CONF_PATH "/etc/dvm.conf"
@@ -74,8 +74,8 @@ int conf_load(struct conf *c, const char *file);
 /* Apply the dvm.skip, dvm.restart_limit and dvm.args.NAME words of a kernel command
  * line. Returns the number of errors reported. */
 int conf_apply_cmdline(struct conf *c, const char *cmdline);
-/* Write the configuration as config lines (skipped entries commented out). */
-void conf_print(const struct conf *c, FILE *f);
+/* Write the configuration to fd as config lines (skipped entries commented out). */
+void conf_print(const struct conf *c, int fd);
 /* Free what parsing and overrides allocated (init itself never does). */
 void conf_free(struct conf *c);
 

@@ -48,7 +48,7 @@ static int check_config(const char *file)
 	log_to_stderr();
 	if (load(&c, file, cmdline_read()))
 		return 1;
-	conf_print(&c, stdout);
+	conf_print(&c, 1);
 	return 0;
 }
 

@@ -48,10 +48,10 @@ void init_shutdown(struct conf *c, int how)
 	sync();
 	for (int i = c->n - 1; i >= 0; i--)
 		if (c->e[i].kind == E_MOUNT && !c->e[i].skip && umount2(c->e[i].argv[2], 0))
-			dbg("umount %s: %s", c->e[i].argv[2], strerror(errno));
+			dbg("umount %s: %m", c->e[i].argv[2]);
 	log_msg(LOG_NOTICE, "%s", what);
 	initctl_halt(how == SHUT_REBOOT);
-	err("reboot: %s; halting", strerror(errno));
+	err("reboot: %m; halting");
 	reboot(RB_HALT_SYSTEM);
 	for (;;)
 		pause();

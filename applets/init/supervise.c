@@ -44,7 +44,7 @@ void sv_setup(void)
 	sigprocmask(SIG_BLOCK, &s, NULL);
 	sfd = signalfd(-1, &s, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (sfd < 0) {
-		err("signalfd: %s; cannot supervise anything", strerror(errno));
+		err("signalfd: %m; cannot supervise anything");
 		sv_request_shutdown(SHUT_POWEROFF);
 	}
 }
@@ -152,7 +152,7 @@ void sv_poll(struct conf *c, long long until)
 	timeout = next < 0 ? -1 : next <= now ? 0 : next - now > INT_MAX ? INT_MAX :
 		  (int)(next - now);
 	if (poll(&p, 1, timeout) < 0 && errno != EINTR)
-		err("poll: %s", strerror(errno));
+		err("poll: %m");
 	signals(c);
 	now = now_ms();
 	for (int i = 0; i < c->n && !shut; i++) {
@@ -173,7 +173,7 @@ static void __attribute__((noreturn)) child(const char *path, char **argv)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setsid();	/* own session and process group: shutdown signals the group */
 	execv(path, argv);
-	err("cannot run %s as %s: %s", path, argv[0], strerror(errno));
+	err("cannot run %s as %s: %m", path, argv[0]);
 	_exit(127);
 }
 
@@ -202,7 +202,7 @@ int sv_start(struct conf *c, struct entry *e)
 	pid = spawn(path, e->argv);
 	e->started = now_ms();
 	if (pid < 0) {
-		err("cannot start %s: %s", e->name, strerror(errno));
+		err("cannot start %s: %m", e->name);
 		if (e->kind == E_SERVICE)
 			e->restart_at = e->started + c->backoff_max;
 		return -1;

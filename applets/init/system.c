@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -33,13 +34,13 @@ static void early_mount(const char *type, const char *dir, unsigned long flags,
 	struct stat d, r;
 
 	if (mkdir(dir, 0755) && errno != EEXIST)
-		warn("mkdir %s: %s", dir, strerror(errno));
+		warn("mkdir %s: %m", dir);
 	if (!stat(dir, &d) && !stat("/", &r) && d.st_dev != r.st_dev) {
 		info("%s already mounted", dir);
 		return;
 	}
 	if (mount(type, dir, type, flags, data) && errno != EBUSY)
-		err("mount %s on %s: %s", type, dir, strerror(errno));
+		err("mount %s on %s: %m", type, dir);
 	else
 		info("mounted %s on %s", type, dir);
 }
@@ -49,7 +50,7 @@ static void write_file(const char *path, const char *s)
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 
 	if (fd < 0 || write(fd, s, strlen(s)) < 0)
-		warn("%s: %s", path, strerror(errno));
+		warn("%s: %m", path);
 	if (fd >= 0)
 		close(fd);
 }
@@ -107,11 +108,11 @@ void system_setup(void)
 	/* ctrl-alt-del then arrives as SIGINT instead of an immediate reboot (EINVAL in a
 	 * PID namespace, where it does not apply). */
 	if (reboot(RB_DISABLE_CAD) && errno != EINVAL)
-		warn("cannot disable ctrl-alt-del: %s", strerror(errno));
+		warn("cannot disable ctrl-alt-del: %m");
 	setsid();
 	umask(022);
 	if (chdir("/"))
-		warn("chdir /: %s", strerror(errno));
+		warn("chdir /: %m");
 	set_path();
 }
 
@@ -147,12 +148,13 @@ static int load_one(const char *mod, char *params, size_t size, const char *cmdl
 
 static int load_dep(const char *dep, void *ctx)
 {
-	char path[256], params[1024] = "";
+	char path[256], params[1024];
 
 	/* a dependency loaded by an earlier line, or built in: nothing to do */
 	snprintf(path, sizeof(path), "/sys/module/%s", dep);
 	if (!access(path, F_OK))
 		return 0;
+	params[0] = 0;
 	if (load_one(dep, params, sizeof(params), ctx))
 		warn("dependency %s failed; loading the module anyway", dep);
 	return 0;
@@ -160,8 +162,10 @@ static int load_dep(const char *dep, void *ctx)
 
 void load_module(const struct entry *e, const char *cmdline)
 {
-	char params[2048] = "";
+	char params[2048];
 	size_t len = 0;
+
+	params[0] = 0; /* not = "", which clears all 2 KiB */
 
 	/* config words, values with blanks re-quoted the way the kernel splits them */
 	for (int i = 1; i < e->argc; i++) {
@@ -190,7 +194,7 @@ static void mkdir_p(char *dir)
 		char c = *p;
 		*p = 0;
 		if (mkdir(dir, 0755) && errno != EEXIST)
-			warn("mkdir %s: %s", dir, strerror(errno));
+			warn("mkdir %s: %m", dir);
 		*p = c;
 		if (!c)
 			return;

@@ -1,7 +1,9 @@
 /* The integer-only formatter against the C library's snprintf, case by case. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include "check.h"
 #include "fmt.h"
 
@@ -73,4 +75,29 @@ TEST(unsupported_conversion_marked)
 	CHECK_STR(b, "a%?b");
 	ours(b, sizeof(b), "end%");
 	CHECK_STR(b, "end%?");
+}
+
+TEST(every_length_on_every_conversion)
+{
+	SAME("%hhx %hx %x %lx %llx %zx %jx %tx", 0x1ff, 0x1ffff, ~0u, ~0ul, ~0ull, (size_t)-1,
+	     (uintmax_t)-1, (ptrdiff_t)-1);
+	SAME("%hho %ho %o %lo %llo %zo", 0x1ff, 0x1ffff, ~0u, ~0ul, ~0ull, (size_t)-1);
+	SAME("%hhd %hd %d %ld %lld %zd %jd %td", 0x180, 0x18000, INT32_MIN, (long)INT64_MIN,
+	     (long long)INT64_MIN, (ssize_t)-2, (intmax_t)INT64_MIN, (ptrdiff_t)-3);
+	SAME("%hhu %hu %u %lu %llu %zu %ju", 0x1ff, 0x1ffff, ~0u, ~0ul, ~0ull, (size_t)-1,
+	     (uintmax_t)-1);
+	SAME("%hhi %+hi % li %lli", -1, -2, 3l, -4ll);
+	/* arguments after a narrow one are still found in place */
+	SAME("%hhd %lld %c %hu %s %ld", 300, -5ll, 'z', 70000, "s", 9l);
+	SAME("[%5c] [%-4c] [%lc]", 'a', 'b', 'c');
+}
+
+TEST(strerror_m)
+{
+	errno = ENOENT;
+	SAME("open: %m");
+	errno = EACCES;
+	SAME("[%30m] [%-30m] [%.5m]");
+	errno = 0;
+	SAME("%m, then %d", 5);
 }

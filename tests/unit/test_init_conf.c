@@ -2,6 +2,7 @@
  * every error message with its file:line, and the kernel command line overrides. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "applet.h"
 #include "check.h"
@@ -12,8 +13,8 @@
 const struct applet *applet_find(const char *name)
 {
 	static const struct applet known[] = {
-		{ "init", NULL, "" }, { "sleep", NULL, "" }, { "uio_blk", NULL, "" },
-		{ "insmod", NULL, "" },
+		{ "init", NULL }, { "sleep", NULL }, { "uio_blk", NULL },
+		{ "insmod", NULL },
 	};
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (!strcmp(known[i].name, name))
@@ -53,9 +54,11 @@ static int parse(const char *text)
 static const char *printed(void)
 {
 	static char buf[4096];
-	FILE *f = fmemopen(buf, sizeof(buf), "w");
-	conf_print(&c, f);
-	fclose(f);
+	int fd = memfd_create("conf", 0);
+	conf_print(&c, fd);
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = 0;
+	close(fd);
 	return buf;
 }
 

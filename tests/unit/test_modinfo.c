@@ -100,3 +100,76 @@ TEST(value_truncated)
 	CHECK_INT(modinfo_get(b, n, "depends", v, sizeof(v), NULL), 1);
 	CHECK_STR(v, "uio");
 }
+
+/* The same module as an ELF32 file (32-bit kernels' modules). */
+static size_t build32(unsigned char *b)
+{
+	Elf32_Ehdr *e = (Elf32_Ehdr *)b;
+	size_t off = sizeof(*e);
+	memset(b, 0, 1024);
+	memcpy(e->e_ident, ELFMAG, SELFMAG);
+	e->e_ident[EI_CLASS] = ELFCLASS32;
+	e->e_ident[EI_DATA] = ELFDATA2LSB;
+	e->e_type = ET_REL;
+	memcpy(b + off, info, sizeof(info));
+	size_t info_off = off;
+	off += sizeof(info);
+	memcpy(b + off, strtab, sizeof(strtab));
+	size_t str_off = off;
+	off += sizeof(strtab);
+	off = (off + 3) & ~(size_t)3;
+	e->e_shoff = off;
+	e->e_shentsize = sizeof(Elf32_Shdr);
+	e->e_shnum = 3;
+	e->e_shstrndx = 2;
+	Elf32_Shdr *sh = (Elf32_Shdr *)(b + off);
+	sh[1].sh_name = 1;
+	sh[1].sh_offset = info_off;
+	sh[1].sh_size = sizeof(info);
+	sh[2].sh_name = 10;
+	sh[2].sh_offset = str_off;
+	sh[2].sh_size = sizeof(strtab);
+	return off + 3 * sizeof(Elf32_Shdr);
+}
+
+TEST(elf32)
+{
+	unsigned char b[1024];
+	char v[64];
+	const char *why = NULL;
+	size_t n = build32(b);
+	Elf32_Ehdr *e = (Elf32_Ehdr *)b;
+
+	CHECK_INT(modinfo_get(b, n, "depends", v, sizeof(v), &why), 1);
+	CHECK_STR(v, "uio,virtio");
+	CHECK_INT(modinfo_get(b, n, "flag", v, sizeof(v), &why), 1);
+	CHECK_STR(v, "");
+	for (size_t len = 0; len < n; len++) {
+		unsigned char *c = malloc(len ? len : 1);
+		memcpy(c, b, len);
+		int r = modinfo_get(c, len, "depends", v, sizeof(v), &why);
+		CHECK(r == -1 ? why != NULL : r == 1);
+		free(c);
+	}
+	CHECK_INT(modinfo_get(b, sizeof(Elf32_Ehdr) - 1, "x", v, sizeof(v), &why), -1);
+	CHECK_STR(why, "truncated ELF header");
+	e->e_shentsize = sizeof(Elf32_Shdr) - 1;
+	CHECK_INT(modinfo_get(b, n, "depends", v, sizeof(v), &why), -1);
+	CHECK_STR(why, "truncated or corrupt section headers");
+	build32(b);
+	((Elf32_Shdr *)(b + e->e_shoff))[2].sh_offset = 5000;
+	CHECK_INT(modinfo_get(b, n, "depends", v, sizeof(v), &why), -1);
+	CHECK_STR(why, "corrupt section name table");
+	build32(b);
+	((Elf32_Shdr *)(b + e->e_shoff))[1].sh_name = 10;	/* no .modinfo left */
+	CHECK_INT(modinfo_get(b, n, "depends", v, sizeof(v), &why), -1);
+	CHECK_STR(why, "no .modinfo section");
+	build32(b);
+	b[EI_DATA] = ELFDATA2MSB;
+	CHECK_INT(modinfo_get(b, n, "depends", v, sizeof(v), &why), -1);
+	CHECK_STR(why, "not a little-endian ELF file");
+	b[EI_DATA] = ELFDATA2LSB;
+	b[EI_CLASS] = 3;
+	CHECK_INT(modinfo_get(b, n, "depends", v, sizeof(v), &why), -1);
+	CHECK_STR(why, "unknown ELF class");
+}
