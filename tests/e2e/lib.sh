@@ -58,3 +58,27 @@ log_has() {
 
 # show_log LOG: the console, for a failure's context.
 show_log() { echo "---- console ($1):"; tail -n 60 "$1" | sed 's/^/    /'; }
+
+# vmm-sim (tests/vmm, docs/testing.md): the host-side VMM + sDDF virtualiser simulator.
+# need_vmm_sim builds it (a host tool, not part of `make all`) or fails the script.
+VMM_SIM="$ROOT/$BUILD/host/vmm-sim"
+need_vmm_sim() {
+	make -s -C "$ROOT" BUILD="$BUILD" vmm-sim >/dev/null ||
+		{ echo "FAIL: build vmm-sim: make vmm-sim failed"; exit 1; }
+}
+
+# blk_vm NAME CONF_TEXT VMM_SIM_ARGS...: pack the block test VM (tests/e2e/blk.spec, i.e.
+# rootfs/base.spec + uio, virtio_mmio, virtio_blk) with CONF_TEXT as /etc/dvm.conf, then
+# boot it under vmm-sim blk, which prints the PASS/FAIL lines (names prefixed NAME) and
+# shows the console on failure. Returns vmm-sim's status.
+blk_vm() {
+	local name=$1 conf=$2
+	shift 2
+	printf '%s\n' "$conf" >"$T_TMP/$name.conf"
+	if ! pack_initrd "$T_TMP/$name.cpio.gz" "$ROOT/tests/e2e/blk.spec" "$T_TMP/$name.conf"; then
+		fail "$name: pack the initramfs" "dvm-pack failed"
+		return 1
+	fi
+	"$VMM_SIM" blk --kernel "$KERNEL_IMAGE" --initrd "$T_TMP/$name.cpio.gz" --name "$name" \
+		--timeout "${BLK_TIMEOUT:-150}" "$@"
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# make bench, block part: one boot of the block driver VM. The kernel starts blkbench
+# (rdinit), which forks a server for bench commands on the console and execs dvm's init;
+# uio_blk serves the sDDF queues. vmm-sim then runs each pattern in rounds, alternately
+# through the guest tool directly on /dev/vda and through sDDF, and prints both with
+# ratios. Not part of the test suite: figures, not pass/fail (docs/testing.md).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+. tests/e2e/lib.sh
+
+# NAME:BS:QD:KIND:OPS; KIND r random read, s sequential read, w sequential write
+PATTERNS=${BENCH_PATTERNS:-"rr4k-qd1:4096:1:r:2000 rr4k-qd32:4096:32:r:8000 sr128k:131072:8:s:1024 sw128k:131072:8:w:1024"}
+CAP=128
+ROUNDS=${BENCH_ROUNDS:-3}
+# BENCH_DRIVER_ARGS: more uio_blk options, e.g. "--sync" or "--chunk 64"
+
+cat >"$T_TMP/dvm.conf" <<CONF
+module uio_pdrv_genirq of_id=generic-uio
+module virtio_mmio
+module virtio_blk
+service blk restart=never uio_blk --device /dev/vda --capacity $CAP --depth 32 --chunk 128 --notify page ${BENCH_DRIVER_ARGS:-}
+CONF
+{
+	echo "device /dev/vda"
+	for p in $PATTERNS; do echo "pattern $p"; done
+} >"$T_TMP/blkbench.conf"
+
+BLKBENCH="$B/blkbench" BLKBENCH_CONF="$T_TMP/blkbench.conf" \
+	pack_initrd "$T_TMP/bench.cpio.gz" tests/bench/blk-bench.spec "$T_TMP/dvm.conf" || exit 1
+"$VMM_SIM" blk --kernel "$KERNEL_IMAGE" --initrd "$T_TMP/bench.cpio.gz" --capacity $CAP \
+	--window 16M --data 4M,4M,4M --append "rdinit=/bin/blkbench" --bench "$PATTERNS" --bench-rounds "$ROUNDS" \
+	--timeout 600 --stall 30 bench

@@ -1,0 +1,156 @@
+/* Device-tree editing with libfdt; see dtb.h. Cell counts are taken from the parent
+ * nodes (QEMU's virt uses 2 address and 2 size cells at the root). */
+#include <errno.h>
+#include <fcntl.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "dtb.h"
+#include "util.h"
+
+#define DTB_SLACK 16384 /* room for the nodes we add */
+
+static void chk(int r, const char *what)
+{
+	if (r < 0)
+		die("device tree: %s: %s", what, fdt_strerror(r));
+}
+
+void *dtb_load(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	off_t len;
+	char *buf;
+
+	if (fd < 0)
+		die("cannot open %s: %s", path, strerror(errno));
+	len = lseek(fd, 0, SEEK_END);
+	if (len <= 0 || len > (16 << 20))
+		die("%s: unexpected size %lld", path, (long long)len);
+	buf = xzalloc((size_t)len + DTB_SLACK);
+	if (pread(fd, buf, (size_t)len, 0) != len)
+		die("cannot read %s: %s", path, strerror(errno));
+	close(fd);
+	if (fdt_check_header(buf) || fdt_totalsize(buf) > (uint32_t)len)
+		die("%s is not a valid DTB", path);
+	chk(fdt_open_into(buf, buf, (int)len + DTB_SLACK), path);
+	return buf;
+}
+
+static int cells(const void *fdt, int node, const char *prop, int dflt)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
+
+	return p && len == 4 ? (int)fdt32_to_cpu(*p) : dflt;
+}
+
+/* Append (gpa, size) in the cell widths of the node's parent to buf. */
+static int put_reg(uint8_t *buf, int ac, int sc, uint64_t gpa, uint64_t size)
+{
+	int n = 0;
+	fdt32_t c;
+
+	if ((ac == 1 && gpa >> 32) || (sc == 1 && size >> 32) || ac < 1 || ac > 2 || sc < 1 ||
+	    sc > 2)
+		die("device tree: cannot express 0x%llx+0x%llx in %d/%d cells",
+		    (unsigned long long)gpa, (unsigned long long)size, ac, sc);
+	if (ac == 2) {
+		c = cpu_to_fdt32((uint32_t)(gpa >> 32));
+		memcpy(buf + n, &c, 4), n += 4;
+	}
+	c = cpu_to_fdt32((uint32_t)gpa);
+	memcpy(buf + n, &c, 4), n += 4;
+	if (sc == 2) {
+		c = cpu_to_fdt32((uint32_t)(size >> 32));
+		memcpy(buf + n, &c, 4), n += 4;
+	}
+	c = cpu_to_fdt32((uint32_t)size);
+	memcpy(buf + n, &c, 4), n += 4;
+	return n;
+}
+
+void dtb_reserve(void *fdt, const char *name, uint64_t gpa, uint64_t size)
+{
+	int root = fdt_path_offset(fdt, "/"), rm, node, ac, sc, n;
+	char nname[64];
+	uint8_t reg[16];
+
+	chk(root, "/");
+	rm = fdt_subnode_offset(fdt, root, "reserved-memory");
+	if (rm == -FDT_ERR_NOTFOUND) {
+		rm = fdt_add_subnode(fdt, root, "reserved-memory");
+		chk(rm, "add /reserved-memory");
+		/* same cells as the root, identity ranges */
+		chk(fdt_setprop_u32(fdt, rm, "#address-cells", (uint32_t)cells(fdt, root, "#address-cells", 2)),
+		    "reserved-memory #address-cells");
+		chk(fdt_setprop_u32(fdt, rm, "#size-cells", (uint32_t)cells(fdt, root, "#size-cells", 1)),
+		    "reserved-memory #size-cells");
+		chk(fdt_setprop(fdt, rm, "ranges", 0, 0), "reserved-memory ranges");
+	}
+	chk(rm, "/reserved-memory");
+	ac = cells(fdt, rm, "#address-cells", 2);
+	sc = cells(fdt, rm, "#size-cells", 1);
+	snprintf(nname, sizeof(nname), "%s@%llx", name, (unsigned long long)gpa);
+	node = fdt_add_subnode(fdt, rm, nname);
+	chk(node, nname);
+	n = put_reg(reg, ac, sc, gpa, size);
+	chk(fdt_setprop(fdt, node, "reg", reg, n), "reserved reg");
+	chk(fdt_setprop(fdt, node, "no-map", 0, 0), "no-map");
+}
+
+void dtb_add_uio(void *fdt, const char *name, const char *uio_name, const struct uio_map *m,
+		 int n, int spi, int irq_flags)
+{
+	int root = fdt_path_offset(fdt, "/"), node, ac, sc, len = 0, nlen = 0;
+	uint8_t reg[5 * 16];
+	char names[5 * 32], nname[64];
+
+	chk(root, "/");
+	if (n < 1 || n > 5)
+		die("UIO node %s: %d maps (1..5 allowed)", name, n);
+	ac = cells(fdt, root, "#address-cells", 2);
+	sc = cells(fdt, root, "#size-cells", 1);
+	snprintf(nname, sizeof(nname), "%s@%llx", name, (unsigned long long)m[0].gpa);
+	node = fdt_add_subnode(fdt, root, nname);
+	chk(node, nname);
+	chk(fdt_setprop_string(fdt, node, "compatible", "generic-uio"), "compatible");
+	chk(fdt_setprop_string(fdt, node, "linux,uio-name", uio_name), "linux,uio-name");
+	for (int i = 0; i < n; i++) {
+		len += put_reg(reg + len, ac, sc, m[i].gpa, m[i].size);
+		if (m[i].name) {
+			size_t l = strlen(m[i].name) + 1;
+
+			if (nlen + l > sizeof(names))
+				die("UIO node %s: reg-names too long", name);
+			memcpy(names + nlen, m[i].name, l);
+			nlen += (int)l;
+		}
+	}
+	chk(fdt_setprop(fdt, node, "reg", reg, len), "reg");
+	if (nlen)
+		chk(fdt_setprop(fdt, node, "reg-names", names, nlen), "reg-names");
+	if (spi >= 0) {
+		/* GIC: <type (0 = SPI) number flags>; interrupt-parent is inherited from
+		 * the root. */
+		fdt32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32((uint32_t)spi),
+				   cpu_to_fdt32((uint32_t)irq_flags) };
+
+		chk(fdt_setprop(fdt, node, "interrupts", irq, sizeof(irq)), "interrupts");
+	}
+}
+
+void dtb_save(void *fdt, const char *path)
+{
+	int fd;
+
+	chk(fdt_pack(fdt), "pack");
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die("cannot create %s: %s", path, strerror(errno));
+	if (write(fd, fdt, fdt_totalsize(fdt)) != (ssize_t)fdt_totalsize(fdt))
+		die("cannot write %s: %s", path, strerror(errno));
+	close(fd);
+}

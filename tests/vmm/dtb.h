@@ -1,0 +1,32 @@
+/* The driver VM's device tree: QEMU's own DTB for the machine, plus a reserved-memory
+ * no-map node covering the shared window (so Linux never uses it as RAM) and generic-uio
+ * nodes whose reg entries are the regions laid out in the window, edited with libfdt. */
+#ifndef VMM_DTB_H
+#define VMM_DTB_H
+#include <stdint.h>
+
+struct uio_map {
+	const char *name;   /* reg-names entry (NULL: no reg-names for this node) */
+	uint64_t gpa, size;
+};
+
+/* Load a DTB file with room for our additions. */
+void *dtb_load(const char *path);
+
+/* /reserved-memory/NAME@GPA { reg = <gpa size>; no-map; } (creating /reserved-memory). */
+void dtb_reserve(void *fdt, const char *name, uint64_t gpa, uint64_t size);
+
+/* GIC interrupt flags (the third cell). */
+#define IRQ_EDGE_RISING 1
+#define IRQ_LEVEL_HIGH 4
+
+/* /NODE@GPA0 { compatible = "generic-uio"; linux,uio-name = UIO_NAME; reg = ...;
+ * reg-names = ... (when maps have names); interrupts = <0 SPI FLAGS> (when spi >= 0) }.
+ * At most 5 maps (Linux MAX_UIO_MAPS). */
+void dtb_add_uio(void *fdt, const char *node, const char *uio_name, const struct uio_map *m,
+		 int n, int spi, int irq_flags);
+
+/* Write the DTB (packed) to path. */
+void dtb_save(void *fdt, const char *path);
+
+#endif
