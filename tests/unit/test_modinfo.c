@@ -7,36 +7,40 @@
 static const char info[] = "license=GPL\0depends=uio,virtio\0vermagic=6.1.0 SMP\0flag\0";
 static const char strtab[] = "\0.modinfo\0.shstrtab\0";
 
-/* ELF64: header, .modinfo data, .shstrtab data, 3 section headers. */
-static size_t build(unsigned char *b)
-{
-	Elf64_Ehdr *e = (Elf64_Ehdr *)b;
-	size_t off = sizeof(*e);
-	memset(b, 0, 1024);
-	memcpy(e->e_ident, ELFMAG, SELFMAG);
-	e->e_ident[EI_CLASS] = ELFCLASS64;
-	e->e_ident[EI_DATA] = ELFDATA2LSB;
-	e->e_type = ET_REL;
-	memcpy(b + off, info, sizeof(info));
-	size_t info_off = off;
-	off += sizeof(info);
-	memcpy(b + off, strtab, sizeof(strtab));
-	size_t str_off = off;
-	off += sizeof(strtab);
-	off = (off + 7) & ~(size_t)7;
-	e->e_shoff = off;
-	e->e_shentsize = sizeof(Elf64_Shdr);
-	e->e_shnum = 3;
-	e->e_shstrndx = 2;
-	Elf64_Shdr *sh = (Elf64_Shdr *)(b + off);
-	sh[1].sh_name = 1;
-	sh[1].sh_offset = info_off;
-	sh[1].sh_size = sizeof(info);
-	sh[2].sh_name = 10;
-	sh[2].sh_offset = str_off;
-	sh[2].sh_size = sizeof(strtab);
-	return off + 3 * sizeof(Elf64_Shdr);
-}
+/* One module image: header, .modinfo data, .shstrtab data, 3 section headers; the
+ * same layout as ELF64 (build) and as ELF32 (build32, 32-bit kernels' modules). */
+#define DEFINE_BUILD(name, Ehdr, Shdr, class)                                      \
+	static size_t name(unsigned char *b)                                       \
+	{                                                                          \
+		Ehdr *e = (Ehdr *)b;                                               \
+		size_t off = sizeof(*e), info_off, str_off;                        \
+		memset(b, 0, 1024);                                                \
+		memcpy(e->e_ident, ELFMAG, SELFMAG);                               \
+		e->e_ident[EI_CLASS] = class;                                      \
+		e->e_ident[EI_DATA] = ELFDATA2LSB;                                 \
+		e->e_type = ET_REL;                                                \
+		memcpy(b + off, info, sizeof(info));                               \
+		info_off = off;                                                    \
+		off += sizeof(info);                                               \
+		memcpy(b + off, strtab, sizeof(strtab));                           \
+		str_off = off;                                                     \
+		off += sizeof(strtab);                                             \
+		off = (off + sizeof(e->e_shoff) - 1) & ~(sizeof(e->e_shoff) - 1);  \
+		e->e_shoff = off;                                                  \
+		e->e_shentsize = sizeof(Shdr);                                     \
+		e->e_shnum = 3;                                                    \
+		e->e_shstrndx = 2;                                                 \
+		Shdr *sh = (Shdr *)(b + off);                                      \
+		sh[1].sh_name = 1;                                                 \
+		sh[1].sh_offset = info_off;                                        \
+		sh[1].sh_size = sizeof(info);                                      \
+		sh[2].sh_name = 10;                                                \
+		sh[2].sh_offset = str_off;                                         \
+		sh[2].sh_size = sizeof(strtab);                                    \
+		return off + 3 * sizeof(Shdr);                                     \
+	}
+DEFINE_BUILD(build, Elf64_Ehdr, Elf64_Shdr, ELFCLASS64)
+DEFINE_BUILD(build32, Elf32_Ehdr, Elf32_Shdr, ELFCLASS32)
 
 TEST(reads_keys)
 {
@@ -99,37 +103,6 @@ TEST(value_truncated)
 	size_t n = build(b);
 	CHECK_INT(modinfo_get(b, n, "depends", v, sizeof(v), NULL), 1);
 	CHECK_STR(v, "uio");
-}
-
-/* The same module as an ELF32 file (32-bit kernels' modules). */
-static size_t build32(unsigned char *b)
-{
-	Elf32_Ehdr *e = (Elf32_Ehdr *)b;
-	size_t off = sizeof(*e);
-	memset(b, 0, 1024);
-	memcpy(e->e_ident, ELFMAG, SELFMAG);
-	e->e_ident[EI_CLASS] = ELFCLASS32;
-	e->e_ident[EI_DATA] = ELFDATA2LSB;
-	e->e_type = ET_REL;
-	memcpy(b + off, info, sizeof(info));
-	size_t info_off = off;
-	off += sizeof(info);
-	memcpy(b + off, strtab, sizeof(strtab));
-	size_t str_off = off;
-	off += sizeof(strtab);
-	off = (off + 3) & ~(size_t)3;
-	e->e_shoff = off;
-	e->e_shentsize = sizeof(Elf32_Shdr);
-	e->e_shnum = 3;
-	e->e_shstrndx = 2;
-	Elf32_Shdr *sh = (Elf32_Shdr *)(b + off);
-	sh[1].sh_name = 1;
-	sh[1].sh_offset = info_off;
-	sh[1].sh_size = sizeof(info);
-	sh[2].sh_name = 10;
-	sh[2].sh_offset = str_off;
-	sh[2].sh_size = sizeof(strtab);
-	return off + 3 * sizeof(Elf32_Shdr);
 }
 
 TEST(elf32)
