@@ -90,13 +90,6 @@ static void parse_data(struct opts *o, const char *s)
 		die("--data: at least 2 regions (one in each UIO node), got '%s'", s);
 }
 
-static const char *need(int argc, char **argv, int *i)
-{
-	if (*i + 1 >= argc)
-		die("%s needs a value", argv[*i]);
-	return argv[++*i];
-}
-
 static struct vm the_vm;
 static int log_kept;
 
@@ -105,27 +98,6 @@ static void dump_console(int fd)
 {
 	if (the_vm.log[0])
 		console_tail(the_vm.log_fd, fd);
-}
-
-static unsigned phase_arg(const char *p, int n, unsigned dflt)
-{
-	/* "name:a:b": field n (1-based) */
-	const char *c = p;
-
-	for (int i = 0; i < n; i++) {
-		c = strchr(c, ':');
-		if (!c)
-			return dflt;
-		c++;
-	}
-	return (unsigned)strtoul(c, 0, 10);
-}
-
-static int phase_is(const char *p, const char *name)
-{
-	size_t l = strlen(name);
-
-	return !strncmp(p, name, l) && (p[l] == 0 || p[l] == ':');
 }
 
 static void validate_phases(int n, char **ph)

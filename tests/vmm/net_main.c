@@ -48,32 +48,6 @@ static void dump_console(int fd)
 		console_tail(net_vm.log_fd, fd);
 }
 
-static const char *need(int argc, char **argv, int *i)
-{
-	if (*i + 1 >= argc)
-		die("%s needs a value", argv[*i]);
-	return argv[++*i];
-}
-
-static int phase_is(const char *p, const char *name)
-{
-	size_t l = strlen(name);
-	return !strncmp(p, name, l) && (p[l] == 0 || p[l] == ':');
-}
-
-static unsigned arg(const char *p, int n, unsigned dflt)
-{
-	const char *c = p;
-
-	for (int i = 0; i < n; i++) {
-		c = strchr(c, ':');
-		if (!c)
-			return dflt;
-		c++;
-	}
-	return (unsigned)strtoul(c, 0, 10);
-}
-
 /* A free UDP port on 127.0.0.1 for QEMU's end (bound and released at once). */
 static int free_port(void)
 {
@@ -256,9 +230,9 @@ int net_main(int argc, char **argv)
 		const char *p = ph[k];
 
 		if (phase_is(p, "rx"))
-			phase_rx(&r, arg(p, 1, 60), arg(p, 2, 1514), "rx");
+			phase_rx(&r, phase_arg(p, 1, 60), phase_arg(p, 2, 1514), "rx");
 		else if (phase_is(p, "tx"))
-			phase_tx(&r, arg(p, 1, 60), arg(p, 2, 1514), "tx");
+			phase_tx(&r, phase_arg(p, 1, 60), phase_arg(p, 2, 1514), "tx");
 		else if (phase_is(p, "invalid"))
 			phase_invalid(&r);
 		else if (phase_is(p, "nobuf"))
@@ -266,11 +240,11 @@ int net_main(int argc, char **argv)
 		else if (phase_is(p, "indices"))
 			phase_indices(&r);
 		else if (phase_is(p, "race"))
-			phase_race(&r, arg(p, 1, 2000));
+			phase_race(&r, phase_arg(p, 1, 2000));
 		else if (phase_is(p, "restart"))
 			phase_restart(&r);
 		else if (phase_is(p, "bench"))
-			phase_bench(&r, arg(p, 1, 3), arg(p, 2, 3));
+			phase_bench(&r, phase_arg(p, 1, 3), phase_arg(p, 2, 3));
 		if (phase_is(p, "rx") || phase_is(p, "tx"))
 			expect_counters(&r, p);
 	}

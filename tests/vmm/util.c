@@ -354,3 +354,30 @@ void argv_free(struct argv *a)
 	a->v = 0;
 	a->n = a->cap = 0;
 }
+
+const char *need(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc)
+		die("%s needs a value", argv[*i]);
+	return argv[++*i];
+}
+
+int phase_is(const char *p, const char *name)
+{
+	size_t l = strlen(name);
+
+	return !strncmp(p, name, l) && (p[l] == 0 || p[l] == ':');
+}
+
+unsigned phase_arg(const char *p, int n, unsigned dflt)
+{
+	const char *c = p;
+
+	for (int i = 0; i < n; i++) {
+		c = strchr(c, ':');
+		if (!c)
+			return dflt;
+		c++;
+	}
+	return (unsigned)strtoul(c, 0, 10);
+}

@@ -34,6 +34,12 @@ char *xstrdup(const char *s);
 /* Parse a size with an optional K/M/G suffix (binary); dies naming opt on bad input. */
 uint64_t parse_size(const char *opt, const char *s);
 uint64_t parse_uint(const char *opt, const char *s, uint64_t max);
+/* The value of option argv[*i] (advancing *i); dies when it is the last word. */
+const char *need(int argc, char **argv, int *i);
+/* Phases are "name" or "name:a:b": is p phase `name`, and its field n (1-based, numeric;
+ * dflt when absent). */
+int phase_is(const char *p, const char *name);
+unsigned phase_arg(const char *p, int n, unsigned dflt);
 
 /* The run's deadline (--timeout): every wait checks it. deadline_left_ns() is 0 once
  * it has passed. A SIGALRM a few seconds later is the backstop for a wait that hangs. */
