@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "check.h"
 
 #define MAX_TESTS 512
@@ -37,6 +38,35 @@ void check_fail(const char *file, int line, const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+}
+
+char check_log[16384];
+static FILE *cap_file;
+static int cap_saved = -1;
+
+void check_capture_start(void)
+{
+	fflush(stderr);
+	cap_file = tmpfile();
+	cap_saved = dup(2);
+	if (!cap_file || cap_saved < 0 || dup2(fileno(cap_file), 2) < 0) {
+		perror("check: capturing stderr");
+		exit(2);
+	}
+}
+
+const char *check_capture_end(void)
+{
+	ssize_t n;
+
+	fflush(stderr);
+	n = pread(fileno(cap_file), check_log, sizeof(check_log) - 1, 0);
+	check_log[n > 0 ? n : 0] = 0;
+	dup2(cap_saved, 2);
+	close(cap_saved);
+	fclose(cap_file);
+	cap_file = NULL;
+	return check_log;
 }
 
 int main(int argc, char **argv)

@@ -48,4 +48,20 @@ extern int check_failed;
 		}                                                                 \
 	} while (0)
 
+/* Capture what the code under test writes to stderr (its log): between
+ * check_capture_start() and check_capture_end(), stderr goes to a temporary file; the end
+ * restores it and returns the text, also kept in check_log. CHECK_LOG(needle) checks it. */
+extern char check_log[16384];
+void check_capture_start(void);
+const char *check_capture_end(void);
+
+#define CHECK_LOG(needle)                                                         \
+	do {                                                                      \
+		if (!strstr(check_log, needle)) {                                 \
+			check_fail(__FILE__, __LINE__, "log lacks \"%s\"; log: %s", \
+				   needle, check_log);                            \
+			return;                                                   \
+		}                                                                 \
+	} while (0)
+
 #endif

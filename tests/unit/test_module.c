@@ -62,37 +62,6 @@ static void put_str(const char *name, const char *s)
 	put(name, s, strlen(s));
 }
 
-static char logbuf[16384];
-static int saved_fd = -1;
-
-static void cap_start(void)
-{
-	int fd = open(tpath("log"), O_RDWR | O_CREAT | O_TRUNC, 0644);
-	saved_fd = dup(2);
-	dup2(fd, 2);
-	close(fd);
-}
-
-static const char *cap_end(void)
-{
-	int fd = open(tpath("log"), O_RDONLY);
-	ssize_t n = read(fd, logbuf, sizeof(logbuf) - 1);
-	close(fd);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	logbuf[n > 0 ? n : 0] = 0;
-	return logbuf;
-}
-
-#define CHECK_LOG(needle)                                                         \
-	do {                                                                      \
-		if (!strstr(logbuf, needle)) {                                    \
-			check_fail(__FILE__, __LINE__, "log lacks \"%s\"; log: %s", \
-				   needle, logbuf);                               \
-			return;                                                   \
-		}                                                                 \
-	} while (0)
-
 /* ---- module_name / module_find ---- */
 
 TEST(name_strips_dir_suffix_and_dashes)
@@ -240,9 +209,9 @@ TEST(deps_malformed)
 
 	mkdir(tpath("d2"), 0755);
 	put_str("d2/modules.dep", "a.ko: b.ko\nthis line has no colon\nc.ko: d.ko\n");
-	cap_start();
+	check_capture_start();
 	int r = module_deps(tpath("d2"), "c", record, &s);
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EINVAL);
 	CHECK_INT(s.n, 0);
 	CHECK_LOG("modules.dep:2: missing ':'");
@@ -255,17 +224,17 @@ TEST(deps_malformed)
 	big[sizeof(big) - 1] = '\n';
 	put("d2/modules.dep", big, sizeof(big));
 	memset(&s, 0, sizeof(s));
-	cap_start();
+	check_capture_start();
 	r = module_deps(tpath("d2"), "a", record, &s);
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EINVAL);
 	CHECK_INT(s.n, 0);
 	CHECK_LOG("modules.dep:1: line longer than 4095 bytes");
 
 	put("d2/modules.dep", "ok.ko: x.ko\nbad\0.ko: y.ko\n", 26);
-	cap_start();
+	check_capture_start();
 	r = module_deps(tpath("d2"), "bad", record, &s);
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EINVAL);
 	CHECK_LOG("modules.dep:2: NUL byte");
 
@@ -274,9 +243,9 @@ TEST(deps_malformed)
 	memcpy(big, "a.ko: ", 6);
 	big[200] = '\n';
 	put("d2/modules.dep", big, 201);
-	cap_start();
+	check_capture_start();
 	r = module_deps(tpath("d2"), "a", record, &s);
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EINVAL);
 	CHECK_LOG("modules.dep:1: dependency name");
 
@@ -293,9 +262,9 @@ TEST(deps_malformed)
 	/* a directory where the file should be: a read error, named */
 	mkdir(tpath("d3"), 0755);
 	mkdir(tpath("d3/modules.dep"), 0755);
-	cap_start();
+	check_capture_start();
 	r = module_deps(tpath("d3"), "a", record, &s);
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EISDIR);
 	CHECK_LOG("d3/modules.dep: ");
 }
@@ -512,9 +481,9 @@ TEST(gz_multi_member_and_padding)
 	memcpy(cat + z1n + z2n, "junk", 4);
 	put("mm.ko.gz", cat, z1n + z2n + 4);
 	fake_reset(EOPNOTSUPP, 0);
-	cap_start();
+	check_capture_start();
 	int r = module_load(tpath("mm.ko.gz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EINVAL);
 	CHECK_INT(fk.init_calls, 0);
 	CHECK_LOG("mm.ko.gz: data after the gzip stream is not gzip");
@@ -559,9 +528,9 @@ TEST(gz_corrupt_truncated_or_not_gzip)
 	/* truncated in the middle of the deflate data */
 	put("tr.ko.gz", z, zn / 2);
 	fake_reset(EOPNOTSUPP, 0);
-	cap_start();
+	check_capture_start();
 	r = module_load(tpath("tr.ko.gz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EINVAL);
 	CHECK_INT(fk.init_calls, 0);
 	CHECK_LOG("tr.ko.gz: truncated gzip data");
@@ -569,9 +538,9 @@ TEST(gz_corrupt_truncated_or_not_gzip)
 	/* truncated inside the trailer */
 	put("tr2.ko.gz", z, zn - 3);
 	fake_reset(EOPNOTSUPP, 0);
-	cap_start();
+	check_capture_start();
 	r = module_load(tpath("tr2.ko.gz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EINVAL);
 	CHECK_LOG("tr2.ko.gz: truncated gzip data");
 
@@ -579,9 +548,9 @@ TEST(gz_corrupt_truncated_or_not_gzip)
 	z[zn - 8] ^= 1;
 	put("crc.ko.gz", z, zn);
 	fake_reset(EOPNOTSUPP, 0);
-	cap_start();
+	check_capture_start();
 	r = module_load(tpath("crc.ko.gz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EINVAL);
 	CHECK_INT(fk.init_calls, 0);
 	CHECK_LOG("crc.ko.gz: gzip checksum or length mismatch");
@@ -591,9 +560,9 @@ TEST(gz_corrupt_truncated_or_not_gzip)
 	z[zn - 1] ^= 0x40;
 	put("len.ko.gz", z, zn);
 	fake_reset(EOPNOTSUPP, 0);
-	cap_start();
+	check_capture_start();
 	r = module_load(tpath("len.ko.gz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EINVAL);
 	CHECK_LOG("len.ko.gz: gzip checksum or length mismatch");
 	z[zn - 1] ^= 0x40;
@@ -603,9 +572,9 @@ TEST(gz_corrupt_truncated_or_not_gzip)
 	z[10] = 0x07; /* BFINAL=1, BTYPE=11 (reserved) */
 	put("bad.ko.gz", z, zn);
 	fake_reset(EOPNOTSUPP, 0);
-	cap_start();
+	check_capture_start();
 	r = module_load(tpath("bad.ko.gz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EINVAL);
 	CHECK_LOG("bad.ko.gz: corrupt gzip data");
 	z[10] = save;
@@ -613,16 +582,16 @@ TEST(gz_corrupt_truncated_or_not_gzip)
 	/* not gzip at all; and an empty file */
 	put("ng.ko.gz", img, n);
 	fake_reset(EOPNOTSUPP, 0);
-	cap_start();
+	check_capture_start();
 	r = module_load(tpath("ng.ko.gz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EINVAL);
 	CHECK_LOG("ng.ko.gz: not gzip data");
 	put("empty.ko.gz", "", 0);
 	fake_reset(EOPNOTSUPP, 0);
-	cap_start();
+	check_capture_start();
 	r = module_load(tpath("empty.ko.gz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK(r < 0);
 	CHECK_INT(fk.init_calls, 0);
 	CHECK_LOG("empty.ko.gz: empty file");
@@ -639,9 +608,9 @@ TEST(gz_size_cap)
 	put("bomb.ko.gz", z, zn);
 	fake_reset(EOPNOTSUPP, 0);
 	module_max_size = 1 << 20;
-	cap_start();
+	check_capture_start();
 	r = module_load(tpath("bomb.ko.gz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EFBIG);
 	CHECK_INT(fk.init_calls, 0);
 	CHECK_LOG("bomb.ko.gz: decompresses to more than 1 MiB");
@@ -659,9 +628,9 @@ TEST(gz_size_cap)
 	put("big.ko.gz", zeros, (1 << 20) + 1);
 	fake_reset(EOPNOTSUPP, 0);
 	module_max_size = 1 << 20;
-	cap_start();
+	check_capture_start();
 	r = module_load(tpath("big.ko.gz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EFBIG);
 	CHECK_LOG("big.ko.gz: 1048577 bytes: larger than the 1 MiB");
 	module_max_size = MODULE_MAX_SIZE;
@@ -677,9 +646,9 @@ TEST(gz_einval_from_gzip_kernel_is_not_retried)
 	put("gk.ko.gz", z, zn);
 	fake_reset(EINVAL, 0);
 	put_str("sys/compression", "gzip\n");
-	cap_start();
+	check_capture_start();
 	int r = module_load(tpath("gk.ko.gz"), "bad=1");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EINVAL);
 	CHECK_INT(fk.init_calls, 0);
 	CHECK_LOG("gk.ko.gz: rejected: invalid parameter in 'bad=1'");
@@ -699,9 +668,9 @@ TEST(xz_zst_without_kernel_support)
 	CHECK_INT(fk.flags, 4);
 
 	fake_reset(EOPNOTSUPP, 0);
-	cap_start();
+	check_capture_start();
 	r = module_load(tpath("m.ko.xz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EOPNOTSUPP);
 	CHECK_INT(fk.init_calls, 0);
 	CHECK_LOG("m.ko.xz: this kernel has no module decompressor, so it cannot load xz");
@@ -709,16 +678,16 @@ TEST(xz_zst_without_kernel_support)
 
 	fake_reset(EINVAL, 0);
 	put_str("sys/compression", "zstd\n");
-	cap_start();
+	check_capture_start();
 	r = module_load(tpath("m.ko.xz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EOPNOTSUPP);
 	CHECK_LOG("m.ko.xz: this kernel decompresses only zstd modules, not xz");
 
 	fake_reset(EINVAL, 0);
-	cap_start();
+	check_capture_start();
 	r = module_load(tpath("m.ko.zst"), "p=1");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EOPNOTSUPP);
 	CHECK_LOG("either this kernel cannot decompress zstd modules");
 	CHECK_LOG("'p=1'");
@@ -726,9 +695,9 @@ TEST(xz_zst_without_kernel_support)
 	/* the kernel has this very decompressor: EINVAL is about the module */
 	fake_reset(EINVAL, 0);
 	put_str("sys/compression", "xz\n");
-	cap_start();
+	check_capture_start();
 	r = module_load(tpath("m.ko.xz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -EINVAL);
 	CHECK_LOG("m.ko.xz: rejected as invalid");
 }
@@ -741,9 +710,9 @@ static int load_err(const char *file, int e, const char *params)
 	put(file, img, n);
 	free(img);
 	fake_reset(e, 0);
-	cap_start();
+	check_capture_start();
 	int r = module_load(tpath(file), params);
-	cap_end();
+	check_capture_end();
 	return r;
 }
 
@@ -756,7 +725,7 @@ TEST(explain_already_loaded)
 	log_level = LOG_ERR;
 	load_err("ee.ko", EEXIST, "");
 	log_level = saved;
-	CHECK_STR(logbuf, "");
+	CHECK_STR(check_log, "");
 }
 
 TEST(explain_wrong_kernel)
@@ -772,9 +741,9 @@ TEST(explain_wrong_kernel)
 	/* not a module at all */
 	put_str("junk.ko", "this is not ELF");
 	fake_reset(ENOEXEC, 0);
-	cap_start();
+	check_capture_start();
 	CHECK_INT(module_load(tpath("junk.ko"), ""), -ENOEXEC);
-	cap_end();
+	check_capture_end();
 	CHECK_LOG("junk.ko: rejected as invalid module format: built for another kernel or "
 		  "not a module at all (not an ELF file");
 
@@ -785,9 +754,9 @@ TEST(explain_wrong_kernel)
 	put("same.ko", img, n);
 	free(img);
 	fake_reset(ENOEXEC, 0);
-	cap_start();
+	check_capture_start();
 	module_load(tpath("same.ko"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_LOG("(same release: a different configuration or architecture");
 
 	/* from an inflated .ko.gz */
@@ -796,16 +765,16 @@ TEST(explain_wrong_kernel)
 	unsigned char *z = gz(img, n, &zn);
 	put("wkz.ko.gz", z, zn);
 	fake_reset(EOPNOTSUPP, ENOEXEC);
-	cap_start();
+	check_capture_start();
 	CHECK_INT(module_load(tpath("wkz.ko.gz"), ""), -ENOEXEC);
-	cap_end();
+	check_capture_end();
 	CHECK_INT(fk.init_calls, 1);
 	CHECK_LOG("wkz.ko.gz: rejected as invalid module format: built for kernel '1.2.3-test");
 	/* the kernel decompressed it: dvm inflates it only to explain */
 	fake_reset(ENOEXEC, 0);
-	cap_start();
+	check_capture_start();
 	module_load(tpath("wkz.ko.gz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(fk.init_calls, 0);
 	CHECK_LOG("built for kernel '1.2.3-test");
 	free(img);
@@ -814,9 +783,9 @@ TEST(explain_wrong_kernel)
 	/* .xz: no .modinfo to read */
 	put_str("wk.ko.xz", "\xfd" "7zXZ");
 	fake_reset(ENOEXEC, 0);
-	cap_start();
+	check_capture_start();
 	module_load(tpath("wk.ko.xz"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_LOG("its .modinfo is compressed");
 }
 
@@ -840,9 +809,9 @@ TEST(explain_unknown_symbol_names_dependencies)
 	put("nd.ko", img, n);
 	free(img);
 	fake_reset(ENOENT, 0);
-	cap_start();
+	check_capture_start();
 	module_load(tpath("nd.ko"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_LOG("nd.ko: unknown symbol (no depends= in its .modinfo)");
 }
 
@@ -871,9 +840,9 @@ TEST(explain_other_errors)
 TEST(missing_file)
 {
 	fake_reset(0, 0);
-	cap_start();
+	check_capture_start();
 	int r = module_load(tpath("nothere.ko"), "");
-	cap_end();
+	check_capture_end();
 	CHECK_INT(r, -ENOENT);
 	CHECK_INT(fk.finit_calls, 0);
 	CHECK_LOG("nothere.ko: no such module file");

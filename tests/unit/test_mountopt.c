@@ -175,8 +175,7 @@ static int fake_mount(const char *src, const char *dir, const char *type,
 	return 0;
 }
 
-static char tmp[64], logbuf[4096];
-static int saved_fd;
+static char tmp[64];
 
 static const char *tpath(const char *name)
 {
@@ -220,28 +219,12 @@ static void reset(const char *opts)
 
 static int run(const char *src, const char *dir, const char *type)
 {
-	int fd = open(tpath("log"), O_RDWR | O_CREAT | O_TRUNC, 0644);
-	saved_fd = dup(2);
-	dup2(fd, 2);
-	close(fd);
+	check_capture_start();
 	int r = mountopt_mount(src, dir, type, &mo);
-	fd = open(tpath("log"), O_RDONLY);
-	ssize_t n = read(fd, logbuf, sizeof(logbuf) - 1);
-	close(fd);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	logbuf[n > 0 ? n : 0] = 0;
+	check_capture_end();
 	return r;
 }
 
-#define CHECK_LOG(needle)                                                         \
-	do {                                                                      \
-		if (!strstr(logbuf, needle)) {                                    \
-			check_fail(__FILE__, __LINE__, "log lacks \"%s\"; log: %s", \
-				   needle, logbuf);                               \
-			return;                                                   \
-		}                                                                 \
-	} while (0)
 
 TEST(plain_mount_one_call)
 {
@@ -388,7 +371,7 @@ TEST(errors_explained)
 	fail_errno[0] = EACCES;
 	run("/dev/vda", "/mnt", "ext4");
 	CHECK_LOG("permission denied");
-	CHECK(!strstr(logbuf, "try -r"));
+	CHECK(!strstr(check_log, "try -r"));
 
 	reset("");
 	fail_errno[0] = ENOTBLK;
