@@ -6,14 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
 
-cat >"$T_TMP/extra.dtsi" <<'EOF'
-/ { reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;
-      shm@4fc00000 { reg = <0 0x4fc00000 0 0x400000>; no-map; }; };
-    blk@4fc00000 { compatible = "generic-uio"; linux,uio-name = "blk";
-      reg = <0 0x4fc00000 0 0x1000>, <0 0x4fc01000 0 0xff000>, <0 0x4fd00000 0 0x300000>;
-      reg-names = "notify", "queues", "data";
-      interrupts = <0 12 4>; }; };
-EOF
+uio_test_dtsi "$T_TMP/extra.dtsi"
 make_dtb "$T_TMP/test.dtb" "$T_TMP/extra.dtsi" -m 256M || { fail e2e_init_dtb "cannot build the DTB"; exit 1; }
 
 printf '%s\n' 'include ${BASE_SPEC}' 'module uio uio_pdrv_genirq virtio_mmio virtio_blk' >"$T_TMP/vm.spec"

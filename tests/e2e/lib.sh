@@ -36,6 +36,19 @@ make_dtb() {
 		dtc -q -I dts -O dtb -o "$out" "$out.dts"
 }
 
+# uio_test_dtsi OUT: a generic-uio node "blk" (3 maps, SPI 12) in a reserved no-map
+# window at the top of 256 MiB of RAM, for boots that only need a UIO device to appear.
+uio_test_dtsi() {
+	cat >"$1" <<'EOF'
+/ { reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;
+      shm@4fc00000 { reg = <0 0x4fc00000 0 0x400000>; no-map; }; };
+    blk@4fc00000 { compatible = "generic-uio"; linux,uio-name = "blk";
+      reg = <0 0x4fc00000 0 0x1000>, <0 0x4fc01000 0 0xff000>, <0 0x4fd00000 0 0x300000>;
+      reg-names = "notify", "queues", "data";
+      interrupts = <0 12 4>; }; };
+EOF
+}
+
 # boot LOG INITRD APPEND [QEMU ARGS...]: boot until power-off, console to LOG. Returns
 # QEMU's status, or 124 on timeout. BOOT_SECONDS is set to the wall time.
 boot() {
