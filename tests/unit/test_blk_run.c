@@ -460,7 +460,10 @@ TEST(read_only_and_ready_again)
 	memset(V.mem + INFO, 'z', 64);
 	vm_start("--capacity", "64", "--read-only", (char *)0);
 	CHECK(ready(5000));
-	usleep(100000);
+	/* ready was 1 all along: wait (bounded) for the new storage info itself, not a
+	 * fixed time, which a loaded machine can exceed */
+	for (int64_t end = now_ms() + 5000; now_ms() < end && (V.mem[INFO + 64] != 1 || V.mem[INFO]);)
+		usleep(1000);
 	CHECK_INT(V.mem[INFO + 64], 1); /* read_only */
 	CHECK_INT(V.mem[INFO], 0);      /* serial rewritten (none for a file) */
 	CHECK(!peer_push(&V.shm, BLK_REQ_WRITE, DATA0, 0, 1, 1));
