@@ -284,6 +284,20 @@ log_has ns_cmdline_args "init: started idle (pid"
 log_has ns_cmdline_args_value "): sleep 1000"
 log_has ns_cmdline_skip "init: skipping service skipme (dvm.skip)"
 
+# wait: a path that appears 0.3 s after init starts (as a late MMC card would), then
+# one that never does; services stay supervised and boot goes on after the timeout
+cat >"$T_TMP/ns7.conf" <<EOF
+service idle sleep inf
+wait $T_TMP/late timeout=10s
+wait $T_TMP/never timeout=200ms
+task bye poweroff
+EOF
+PRE="(sleep 0.3; touch '$T_TMP/late') &" run_ns ns_wait "$T_TMP/ns7.conf"
+status_is ns_wait_status 130
+log_has ns_wait_late "ms for $T_TMP/late"
+log_has ns_wait_timeout "<3>init: wait: $T_TMP/never did not appear within 200 ms; going on"
+log_has ns_wait_goes_on "init: started task bye"
+
 # SIGTERM from outside the namespace (the VMM's orderly shutdown, in effect)
 printf '%s\n' 'service idle sleep inf' >"$T_TMP/ns6.conf"
 run_ns ns_sigterm "$T_TMP/ns6.conf" &
