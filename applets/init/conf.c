@@ -600,9 +600,8 @@ static int override(const char *key, const char *val, void *p)
 			say(c, CMDLINE, "dvm.loglevel%s%s: expected a number 0..7", val ? "=" : "",
 			    val ? val : "");
 	} else if (!strcmp(key, "dvm.conf")) {
-		if (!val || val[0] != '/')
-			say(c, CMDLINE, "dvm.conf%s%s: expected dvm.conf=/PATH, an absolute path",
-			    val ? "=" : "", val ? val : "");
+		if (!val || !*val)
+			say(c, CMDLINE, "dvm.conf%s: expected dvm.conf=PATH", val ? "=" : "");
 	} else if (!strncmp(key, "dvm.", 4)) {
 		say(c, CMDLINE_WARNING, "unknown option '%s', ignored (dvm's are dvm.conf, "
 		    "dvm.loglevel, dvm.skip, dvm.restart_limit, dvm.args.NAME)", key);

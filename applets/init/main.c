@@ -23,8 +23,11 @@ const char init_usage[] =
 	"SIGUSR1 reboots. Config format and dvm.* kernel options: docs/init.md.\n"
 	"\n"
 	"  --check-config FILE  parse FILE, apply the dvm.* words of the kernel command\n"
-	"                       line ($DVM_CMDLINE, else /proc/cmdline), print the result;\n"
-	"                       exit 1 with every error listed if it is not valid\n";
+	"                       line ($DVM_CMDLINE, else /proc/cmdline), check each service's\n"
+	"                       and task's arguments with its applet, print the result\n"
+	"\n"
+	"Exit status (--check-config): 0 valid, 1 not (every error listed), 2 bad usage.\n"
+	"As PID 1, init never exits.\n";
 
 static void report(int level, const char *msg, void *ctx)
 {
