@@ -305,9 +305,12 @@ static void dir_run(struct conf *c, int line, char **w, int n, int kind)
 static int duration(const char *s, long *ms)
 {
 	char digits[16];
-	size_t n = strspn(s, "0123456789");
-	long v, scale = !strcmp(s + n, "ms") ? 1 : !s[n] || !strcmp(s + n, "s") ? 1000 : 0;
+	size_t n = 0;
+	long v, scale;
 
+	while (s[n] >= '0' && s[n] <= '9')	/* strspn would cost 240 bytes of libc */
+		n++;
+	scale = !strcmp(s + n, "ms") ? 1 : !s[n] || !strcmp(s + n, "s") ? 1000 : 0;
 	if (!scale || !n || n >= sizeof(digits))
 		return -1;
 	memcpy(digits, s, n);
