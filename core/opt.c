@@ -10,26 +10,23 @@ int opt_parse(int argc, char **argv, const struct opt *o, int n, const char **va
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *eq = NULL;
-		size_t len = 0;
-		int c;
+		int c = n;
 
-		for (c = 0; c < n; c++) {
-			if (a[0] == '-' && a[1] == o[c].short_name && o[c].short_name && !a[2])
-				break;
-			if (a[0] != '-' || a[1] != '-')
-				continue;
-			eq = strchr(a + 2, '=');
-			len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-			if (strlen(o[c].name) == len && !strncmp(o[c].name, a + 2, len))
-				break;
+		if (a[0] == '-' && a[1] == '-') {
+			size_t len = strcspn(a + 2, "=");
+			if (a[2 + len])
+				eq = a + 2 + len;
+			for (c = 0; c < n && (strncmp(o[c].name, a + 2, len) || o[c].name[len]); c++)
+				;
+		} else if (a[0] == '-' && a[1] && !a[2]) {
+			for (c = 0; c < n && o[c].short_name != a[1]; c++)
+				;
 		}
 		if (c == n) {
 			err(a[0] == '-' ? "unknown option '%s' (see --help)" :
 			    "unexpected argument '%s' (see --help)", a);
 			return -1;
 		}
-		if (a[1] != '-')
-			eq = NULL; /* the short alias of a flag */
 		if (o[c].flag) {
 			if (eq) {
 				err("--%s takes no value (got '%s')", o[c].name, a);
