@@ -6,18 +6,28 @@
 
 expect net_help 0 dvm uio_net --help
 contains net_help_usage "Usage: uio_net --rx-capacity N --tx-capacity N [OPTIONS]"
+contains net_help_exit "Exit status: 0 stopped by SIGTERM or SIGINT, 1 failed"
+contains net_help_verbose "-v, --verbose"
 expect net_no_caps 2 dvm uio_net --if eth0
 contains net_no_caps_msg "--rx-capacity and --tx-capacity are required"
 expect net_bad_option 2 dvm uio_net --rx-capacity 8 --tx-capacity 8 --bogus 1
-contains net_bad_option_msg "unknown argument '--bogus'"
+contains net_bad_option_msg "unknown option '--bogus'"
 expect net_no_value 2 dvm uio_net --rx-capacity 8 --tx-capacity
-contains net_no_value_msg "option --tx-capacity needs a value"
+contains net_no_value_msg "--tx-capacity needs a value"
 expect net_not_pow2 2 dvm uio_net --rx-capacity 384 --tx-capacity 512
-contains net_not_pow2_msg "--rx-capacity 384: must be a power of two from 1 to 32768"
+contains net_not_pow2_msg "--rx-capacity '384': expected a power of two from 1 to 32768"
 expect net_too_big 2 dvm uio_net --rx-capacity 512 --tx-capacity 65536
-contains net_too_big_msg "--tx-capacity 65536: must be a power of two"
+contains net_too_big_msg "--tx-capacity '65536': expected a power of two"
 expect net_not_number 2 dvm uio_net --rx-capacity 8 --tx-capacity 8 --stats=1x
-contains net_not_number_msg "--stats '1x': expected a number"
+contains net_not_number_msg "--stats '1x': expected a number from 0 to 16777216"
+expect net_empty_if 2 dvm uio_net --rx-capacity 8 --tx-capacity 8 --if ''
+contains net_empty_if_msg "--if '': expected an interface name (1 to 15 characters"
+expect net_empty_uio 2 dvm uio_net --rx-capacity 8 --tx-capacity 8 --uio-tx=
+contains net_empty_uio_msg "--uio-tx '': expected a UIO device name"
+expect net_verbose_long 2 dvm uio_net --verbose --rx-capacity 8
+contains net_verbose_long_msg "--rx-capacity and --tx-capacity are required"
+expect net_flag_value 2 dvm uio_net --verbose=1 --rx-capacity 8 --tx-capacity 8
+contains net_flag_value_msg "--verbose takes no value"
 
 # A fake tree: uio3 = net-rx (notify, free, active, data), uio5 = net-tx (notify, free,
 # active, data0, data1), maps of one page each except the data.
@@ -58,6 +68,6 @@ if [ "$(id -u)" = 0 ]; then
 else # no CAP_NET_RAW: the socket itself is refused, named as such
 	contains net_no_interface_msg "dvmtest0: AF_PACKET socket:"
 fi
-expect net_bad_ifname 1 dvm uio_net --rx-capacity 8 --tx-capacity 8 --if averyveryverylongname
-contains net_bad_ifname_msg "--if 'averyveryverylongname': not an interface name"
+expect net_bad_ifname 2 dvm uio_net --rx-capacity 8 --tx-capacity 8 --if averyveryverylongname
+contains net_bad_ifname_msg "--if 'averyveryverylongname': expected an interface name"
 finish

@@ -507,14 +507,15 @@ static int start_fails(const char *expect, int code, const char *a, const char *
 TEST(startup_errors)
 {
 	vm_setup(1, 64);
-	CHECK(!start_fails("power of two", 1, "--capacity", "48", 0));
+	/* checked at parse time, before any binding: a usage error */
+	CHECK(!start_fails("--capacity '48': expected a power of two", 2, "--capacity", "48", 0));
 	CHECK(!start_fails("map has 0x1000", 1, "--capacity", "128", 0)); /* 16+32*128 > 4 KiB */
 	CHECK(!start_fails("is required", 2, "--depth", "4", 0));
 	CHECK(!start_fails("unknown option", 2, "--capacity", "64", "--bogus"));
-	CHECK(!start_fails("bad number", 2, "--capacity", "6x4", 0));
+	CHECK(!start_fails("--capacity '6x4': expected", 2, "--capacity", "6x4", 0));
 	CHECK(!start_fails("needs a value", 2, "--capacity", 0, 0));
 	CHECK(!start_fails("no UIO device named 'nope'", 1, "--capacity", "64", "--uio=nope"));
-	CHECK(!start_fails("not page, irq-ack or auto", 2, "--capacity", "64", "--notify=x"));
+	CHECK(!start_fails("expected page, irq-ack or auto", 2, "--capacity", "64", "--notify=x"));
 	CHECK(!start_fails("unexpected argument", 2, "--capacity", "64", "extra"));
 	strcpy(V.disk, "/nonexistent/disk");
 	CHECK(!start_fails("cannot open /nonexistent/disk", 1, "--capacity", "64", 0));
