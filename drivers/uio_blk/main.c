@@ -42,17 +42,28 @@ const char uio_blk_usage[] =
 	"  --sync              no io_uring: synchronous pread/pwrite, one request at a time\n"
 	"  -v, --verbose       trace every request (code, block, count, io, id -> status,\n"
 	"                      count)\n"
+#ifdef DVM_BENCH_NULLDEV
+	"  --null-device       (bench build only) complete every I/O at once without the\n"
+	"                      device: the protocol alone\n"
+#endif
 	"Environment: DVM_UIO_ROOT prefixes the /sys and /dev paths (tests, docs/uio_blk.md).\n";
 
 /* Options: "--name value" or "--name=value"; flags have no value. A small table instead
  * of getopt_long, which would cost several KiB in the static binary. */
 enum { OPT_CAP, OPT_REQCAP, OPT_RESPCAP, OPT_DEPTH, OPT_CHUNK, OPT_NUMS, /* numbers */
        OPT_UIO = OPT_NUMS, OPT_DEVICE, OPT_NOTIFY, OPT_JOURNAL, OPT_FLAGS, /* strings */
-       OPT_LEGACY = OPT_FLAGS, OPT_RO, OPT_BUFFERED, OPT_SYNC, OPT_VERBOSE, OPT_N };
+       OPT_LEGACY = OPT_FLAGS, OPT_RO, OPT_BUFFERED, OPT_SYNC, OPT_VERBOSE,
+#ifdef DVM_BENCH_NULLDEV
+       OPT_NULLDEV, /* the bench's null device: no such option in a normal build */
+#endif
+       OPT_N };
 #define F(o) (1u << ((o) - OPT_FLAGS))
 static const char opt_names[OPT_N][15] = {
 	"capacity", "req-capacity", "resp-capacity", "depth", "chunk", "uio", "device",
 	"notify", "journal", "legacy-offsets", "read-only", "buffered", "sync", "verbose",
+#ifdef DVM_BENCH_NULLDEV
+	"null-device",
+#endif
 };
 static const uint32_t opt_max[OPT_NUMS] = { 0x80000000u, 0x80000000u, 0x80000000u,
 					    BLK_MAX_DEPTH, 16384 };
@@ -225,6 +236,18 @@ int uio_blk_main(int argc, char **argv)
 		err("out of memory");
 		goto out;
 	}
+#ifdef DVM_BENCH_NULLDEV
+	if (flags & F(OPT_NULLDEV)) {
+		struct blk_engine *null = blk_null_wrap(eng);
+
+		if (!null) {
+			err("out of memory");
+			goto out;
+		}
+		eng = null;
+		ename = ename[0] == 'i' ? "io_uring, null device" : "sync, null device";
+	}
+#endif
 	srv.eng = eng;
 
 	/* UIO's handler disables the interrupt until it is re-enabled; a predecessor killed
