@@ -6,8 +6,8 @@
 # Not part of the test suite: figures, not pass/fail (docs/uio_net.md).
 #   NET_BENCH_SECONDS (3) per figure, NET_BENCH_ROUNDS (3): the best round is shown with
 #   the rounds' spread. Each figure is bounded (guest and host); the whole run takes
-#   about 20 s + ROUNDS x 26 s at the defaults (docs/testing.md), never more than the
-#   --timeout below, computed from the same bounds.
+#   about 5 s + ROUNDS x 28 s at the defaults (docs/testing.md), and a phase that
+#   overruns its bound fails the run; --timeout below is the sum of the bounds.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
