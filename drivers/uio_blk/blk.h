@@ -5,6 +5,7 @@
  *   journal.c  restart journal (exactly-once answers across SIGKILL + restart)
  *   info.c     open the backing device, fill and publish storage info
  *   eng_uring.c / eng_sync.c   I/O engines: io_uring, or pread/pwrite + poll
+ *   eng_null.c the bench's null device (built only with -DDVM_BENCH_NULLDEV)
  *   main.c     options, set-up, the event loop
  * Everything the peer writes is untrusted: requests are copied out of shared memory
  * once and validated on the copy; queue indices are checked before any slot is touched. */
@@ -205,5 +206,10 @@ struct blk_engine *blk_uring_new(int dev_fd, int uio_fd, int sig_fd, struct blk_
 /* Synchronous pread/pwrite/fdatasync engine, waiting with poll(). */
 struct blk_engine *blk_sync_new(int dev_fd, int uio_fd, int sig_fd, struct blk_notify *n,
 				unsigned depth);
+#ifdef DVM_BENCH_NULLDEV
+/* The bench's null device (eng_null.c, bench builds only): completes every I/O at once
+ * without the device; waiting and notifying go through inner. NULL when out of memory. */
+struct blk_engine *blk_null_wrap(struct blk_engine *inner);
+#endif
 
 #endif

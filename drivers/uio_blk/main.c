@@ -44,6 +44,10 @@ const char uio_blk_usage[] =
 	"  --sync              no io_uring: synchronous pread/pwrite, one request at a time\n"
 	"  -v, --verbose       trace every request (code, block, count, io, id -> status,\n"
 	"                      count)\n"
+#ifdef DVM_BENCH_NULLDEV
+	"  --null-device       (bench build only) complete every I/O at once without the\n"
+	"                      device: the protocol alone\n"
+#endif
 	"Environment: DVM_UIO_ROOT prefixes the /sys and /dev paths, --device /dev/... and\n"
 	"its default included (tests, docs/uio_blk.md).\n"
 	"\n"
@@ -53,12 +57,19 @@ const char uio_blk_usage[] =
 /* The options (core/opt.h reads them); the first OPT_FLAGS take a value. */
 enum { OPT_CAP, OPT_REQCAP, OPT_RESPCAP, OPT_DEPTH, OPT_CHUNK, OPT_UIO, OPT_DEVICE,
        OPT_NOTIFY, OPT_JOURNAL, OPT_FLAGS, OPT_LEGACY = OPT_FLAGS, OPT_RO, OPT_BUFFERED,
-       OPT_SYNC, OPT_VERBOSE, OPT_N };
+       OPT_SYNC, OPT_VERBOSE,
+#ifdef DVM_BENCH_NULLDEV
+       OPT_NULLDEV, /* the bench's null device: no such option in a normal build */
+#endif
+       OPT_N };
 static const struct opt opts[OPT_N] = {
 	{ "capacity", 0, 0 }, { "req-capacity", 0, 0 }, { "resp-capacity", 0, 0 },
 	{ "depth", 0, 0 }, { "chunk", 0, 0 }, { "uio", 0, 0 }, { "device", 0, 0 },
 	{ "notify", 0, 0 }, { "journal", 0, 0 }, { "legacy-offsets", 1, 0 },
 	{ "read-only", 1, 0 }, { "buffered", 1, 0 }, { "sync", 1, 0 }, { "verbose", 1, 'v' },
+#ifdef DVM_BENCH_NULLDEV
+	{ "null-device", 1, 0 },
+#endif
 };
 
 struct blk_args {
@@ -225,6 +236,18 @@ int uio_blk_main(int argc, char **argv)
 		err("out of memory");
 		goto out;
 	}
+#ifdef DVM_BENCH_NULLDEV
+	if (val[OPT_NULLDEV]) {
+		struct blk_engine *null = blk_null_wrap(eng);
+
+		if (!null) {
+			err("out of memory");
+			goto out;
+		}
+		eng = null;
+		ename = ename[0] == 'i' ? "io_uring, null device" : "sync, null device";
+	}
+#endif
 	srv.eng = eng;
 
 	/* UIO's handler disables the interrupt until it is re-enabled; a predecessor killed

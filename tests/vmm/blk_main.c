@@ -64,7 +64,7 @@ const char blk_usage[] =
 	"  --keep              keep the run directory in /dev/shm\n"
 	"  --bench PATTERNS    bench patterns NAME:BS:QD:r|s|w:OPS, blank-separated (as\n"
 	"                      given to the guest's blkbench)\n"
-	"  --bench-rounds N    runs of each pattern, the best counts (3; as blkbench's)\n"
+	"  --bench-rounds N    rounds of the bench, after a warm-up one; the median counts (5)\n"
 	"  -v                  trace the layout, QEMU's command line and every request\n";
 
 struct opts {
