@@ -20,10 +20,13 @@ const char uio_blk_usage[] =
 	"devices (docs/binding-blk.md) with a Linux block device, until SIGTERM or SIGINT:\n"
 	"then finish and answer the requests in progress and exit 0.\n"
 	"\n"
-	"  --uio NAME          primary UIO device: /sys/class/uio/*/name == NAME (default blk);\n"
-	"                      devices named NAME-data add data regions\n"
+	"  --uio NAME          dvm binding: primary UIO device: /sys/class/uio/*/name == NAME\n"
+	"                      (default blk); devices named NAME-data add data regions\n"
+	"  --prefix P          per-region binding, used when a region PREFIXreq exists:\n"
+	"                      region names P + req, resp, storage_info, data..., fault, irq\n"
+	"                      (default blk_)\n"
 	"  --device PATH       block device (or regular file) to serve (default /dev/vda)\n"
-	"  --capacity N        entries of both queues (power of two; as the peer configured)\n"
+	"  --capacity N        entries of both queues (as the peer configured them)\n"
 	"  --req-capacity N    request queue entries (overrides --capacity)\n"
 	"  --resp-capacity N   response queue entries (overrides --capacity)\n"
 	"  --notify MODE       how to notify the VMM: page (write a counter to the 'notify'\n"
@@ -47,12 +50,13 @@ const char uio_blk_usage[] =
 /* Options: "--name value" or "--name=value"; flags have no value. A small table instead
  * of getopt_long, which would cost several KiB in the static binary. */
 enum { OPT_CAP, OPT_REQCAP, OPT_RESPCAP, OPT_DEPTH, OPT_CHUNK, OPT_NUMS, /* numbers */
-       OPT_UIO = OPT_NUMS, OPT_DEVICE, OPT_NOTIFY, OPT_JOURNAL, OPT_FLAGS, /* strings */
+       OPT_UIO = OPT_NUMS, OPT_DEVICE, OPT_NOTIFY, OPT_JOURNAL, OPT_PREFIX,
+       OPT_FLAGS, /* strings */
        OPT_LEGACY = OPT_FLAGS, OPT_RO, OPT_BUFFERED, OPT_SYNC, OPT_VERBOSE, OPT_N };
 #define F(o) (1u << ((o) - OPT_FLAGS))
 static const char opt_names[OPT_N][15] = {
 	"capacity", "req-capacity", "resp-capacity", "depth", "chunk", "uio", "device",
-	"notify", "journal", "legacy-offsets", "read-only", "buffered", "sync", "verbose",
+	"notify", "journal", "prefix", "legacy-offsets", "read-only", "buffered", "sync", "verbose",
 };
 static const uint32_t opt_max[OPT_NUMS] = { 0x80000000u, 0x80000000u, 0x80000000u,
 					    BLK_MAX_DEPTH, 16384 };
@@ -60,7 +64,7 @@ static const uint32_t opt_max[OPT_NUMS] = { 0x80000000u, 0x80000000u, 0x80000000
 int uio_blk_main(int argc, char **argv)
 {
 	const char *val[OPT_FLAGS] = { [OPT_UIO] = "blk", [OPT_DEVICE] = "/dev/vda",
-				       [OPT_NOTIFY] = "auto" };
+				       [OPT_NOTIFY] = "auto", [OPT_PREFIX] = "blk_" };
 	unsigned long num[OPT_NUMS] = { [OPT_DEPTH] = 16, [OPT_CHUNK] = 64 };
 	unsigned flags = 0;
 	int c, ndev = 0, named, rc = 1, busy;
@@ -159,7 +163,7 @@ int uio_blk_main(int argc, char **argv)
 		err("signalfd: %m");
 		return 1;
 	}
-	named = blk_bind(&srv.shm, devs, &ndev, uio_root(), val[OPT_UIO]);
+	named = blk_bind(&srv.shm, devs, &ndev, uio_root(), val[OPT_UIO], val[OPT_PREFIX]);
 	if (named < 0)
 		goto out;
 	srv.shm.legacy = !!(flags & F(OPT_LEGACY));
@@ -189,7 +193,8 @@ int uio_blk_main(int argc, char **argv)
 
 	journal = val[OPT_JOURNAL];
 	if (!journal) {
-		snprintf(jpath, sizeof(jpath), "/tmp/uio_blk-%s.journal", val[OPT_UIO]);
+		snprintf(jpath, sizeof(jpath), "/tmp/uio_blk-%s.journal",
+			 val[named == 2 ? OPT_PREFIX : OPT_UIO]);
 		journal = jpath;
 	}
 	if (strcmp(journal, "none")) {

@@ -17,27 +17,32 @@
 #include "uio.h"
 
 const char uio_net_usage[] =
-	"Usage: uio_net --rx-capacity N --tx-capacity N [OPTIONS]\n"
-	"Serve the sDDF 0.7 network queues that the VMM shares through the UIO devices\n"
-	"net-rx and net-tx (docs/binding-net.md) with a Linux network interface, until\n"
-	"SIGTERM or SIGINT. SIGUSR1 logs the counters.\n"
+	"Usage: uio_net [--rx-capacity N --tx-capacity N] [OPTIONS]\n"
+	"Serve the sDDF 0.7 network queues that the VMM shares through UIO devices\n"
+	"(docs/binding-net.md) with a Linux network interface, until SIGTERM or SIGINT.\n"
+	"SIGUSR1 logs the counters.\n"
 	"\n"
 	"  --if NAME           interface to serve (default eth0); brought up, promiscuous\n"
 	"  --rx-capacity N     entries of the RX free and active queues, as the peer\n"
-	"                      configured them (power of two, at most 32768)\n"
+	"                      configured them (at most 32768); required unless a\n"
+	"                      data_passing region gives them\n"
 	"  --tx-capacity N     entries of the TX active and free queues (likewise)\n"
 	"  --uio-rx NAME       RX UIO device name (default net-rx)\n"
 	"  --uio-tx NAME       TX UIO device name (default net-tx); devices named NAME-data\n"
 	"                      add client TX data regions\n"
+	"  --prefix P          per-region binding, used when a region Prx_free exists:\n"
+	"                      region names P + rx_free, rx_active, tx_free, tx_active,\n"
+	"                      rx_data, tx_data, rx_fault, tx_fault, rx_irq, tx_irq,\n"
+	"                      data_passing (default: no prefix)\n"
 	"  --stats SECONDS     log the counters at this interval when they changed\n"
 	"                      (default 60, 0 = never)\n"
 	"  -v                  debug messages (the TX data regions)\n"
 	"Environment: DVM_UIO_ROOT prefixes the /sys and /dev paths (tests).\n";
 
 /* "--name value" or "--name=value"; a table instead of getopt_long (size). */
-enum { OPT_IF, OPT_RXCAP, OPT_TXCAP, OPT_UIORX, OPT_UIOTX, OPT_STATS, NOPT };
+enum { OPT_IF, OPT_RXCAP, OPT_TXCAP, OPT_UIORX, OPT_UIOTX, OPT_STATS, OPT_PREFIX, NOPT };
 static const char opt_names[NOPT][12] = {
-	"if", "rx-capacity", "tx-capacity", "uio-rx", "uio-tx", "stats",
+	"if", "rx-capacity", "tx-capacity", "uio-rx", "uio-tx", "stats", "prefix",
 };
 
 static int number(int opt, const char *s, unsigned long max, unsigned long *v)
@@ -93,7 +98,7 @@ static int irq(int fd, int ctl, uint64_t *count)
 
 int uio_net_main(int argc, char **argv)
 {
-	const char *val[NOPT] = { "eth0", 0, 0, "net-rx", "net-tx", "60" };
+	const char *val[NOPT] = { "eth0", "0", "0", "net-rx", "net-tx", "60", "" };
 	unsigned long cap[2], interval;
 	static struct uio_dev devs[NET_MAX_DEVS];
 	static struct net_srv srv;
@@ -135,20 +140,24 @@ int uio_net_main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!val[OPT_RXCAP] || !val[OPT_TXCAP]) {
-		err("--rx-capacity and --tx-capacity are required (the peer's queue sizes)");
-		return 2;
-	}
-	/* Capacities are checked here for what they are, then against the maps. */
+	/* Capacities are checked here for what they are (0: not given), then against the
+	 * maps. */
 	if (number(OPT_RXCAP, val[OPT_RXCAP], 1UL << 20, &cap[0]) ||
 	    number(OPT_TXCAP, val[OPT_TXCAP], 1UL << 20, &cap[1]) ||
 	    number(OPT_STATS, val[OPT_STATS], 1UL << 24, &interval) ||
-	    net_check_cap("--rx-capacity", "RX", cap[0], ~0ULL) ||
-	    net_check_cap("--tx-capacity", "TX", cap[1], ~0ULL))
+	    (cap[0] && net_check_cap("--rx-capacity", "RX", cap[0], ~0ULL)) ||
+	    (cap[1] && net_check_cap("--tx-capacity", "TX", cap[1], ~0ULL)))
 		return 2;
 
-	if (net_bind(&srv, &m, devs, &ndev, uio_root(), val[OPT_UIORX], val[OPT_UIOTX]))
+	if (net_bind(&srv, &m, devs, &ndev, uio_root(), val[OPT_UIORX], val[OPT_UIOTX],
+		     val[OPT_PREFIX], cap))
 		goto out;
+	for (int k = 0; k < 2; k++)
+		if (!cap[k] && !(cap[k] = m.cap[k])) {
+			err("--rx-capacity and --tx-capacity are required (the peer's queue "
+			    "sizes): no data_passing region gives them");
+			goto out;
+		}
 	for (int i = 0; i < 4; i++)
 		if (net_check_cap(i < 2 ? "--rx-capacity" : "--tx-capacity",
 				  i & 1 ? "active" : "free", cap[i / 2], m.qsize[i]))

@@ -483,7 +483,7 @@ static int start_fails(const char *expect, int code, const char *a, const char *
 TEST(startup_errors)
 {
 	vm_setup(1, 64);
-	CHECK(!start_fails("power of two", 1, "--capacity", "48", 0));
+	CHECK(!start_fails("--req-capacity 255: needs 0x1ff0 bytes", 1, "--capacity", "255", 0));
 	CHECK(!start_fails("map has 0x1000", 1, "--capacity", "128", 0)); /* 16+32*128 > 4 KiB */
 	CHECK(!start_fails("is required", 2, "--depth", "4", 0));
 	CHECK(!start_fails("unknown option", 2, "--capacity", "64", "--bogus"));
@@ -507,7 +507,7 @@ TEST(bind_named_and_extra_devices)
 
 	vm_setup(1, 64);
 	memset(&s, 0, sizeof(s));
-	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk"), 1);
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk_"), 1);
 	CHECK_INT(n, 2);
 	CHECK_INT(s.nregions, 3);
 	CHECK(s.region[0].paddr == DATA0 && s.region[1].paddr == DATA1 && s.region[2].paddr == DATA2);
@@ -517,7 +517,7 @@ TEST(bind_named_and_extra_devices)
 		uio_close(&devs[i]);
 	/* a named binding without "req" */
 	fake_map(0, 2, "request", REQ, 0x1000, 0);
-	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk"), -1);
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk_"), -1);
 	for (int i = 0; i < n; i++)
 		uio_close(&devs[i]);
 	/* too many data devices */
@@ -529,7 +529,7 @@ TEST(bind_named_and_extra_devices)
 		fake_write(rel, "");
 		fake_map(d, 0, "data1", 0x1000, 0x1000, 0);
 	}
-	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk"), -1);
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk_"), -1);
 	for (int i = 0; i < n; i++)
 		uio_close(&devs[i]);
 	vm_free();
@@ -542,14 +542,14 @@ TEST(bind_index_order_and_small_info)
 	int n;
 
 	vm_setup(0, 64);
-	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk"), 0);
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk_"), 0);
 	CHECK(s.info == devs[0].map[1].mem && s.req == devs[0].map[2].mem &&
 	      s.resp == devs[0].map[3].mem && s.region[0].mem == devs[0].map[4].mem);
 	CHECK_INT(s.nregions, 3);
 	for (int i = 0; i < n; i++)
 		uio_close(&devs[i]);
 	fake_map(0, 1, "uio@0", INFO, 64, 0); /* smaller than storage info */
-	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk"), -1);
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk_"), -1);
 	for (int i = 0; i < n; i++)
 		uio_close(&devs[i]);
 	vm_free();
