@@ -45,10 +45,14 @@ int net_passing(struct net_srv *s, struct net_maps *m, const volatile uint8_t *m
 		uint32_t n = b[k ? DP_TX_BUFFERS : DP_RX_BUFFERS] |
 			     (uint32_t)b[(k ? DP_TX_BUFFERS : DP_RX_BUFFERS) + 1] << 8;
 
+		uint64_t q = m->qsize[k ? Q_TX_FREE : Q_RX_FREE];
+
+		if (m->qsize[k ? Q_TX_ACTIVE : Q_RX_ACTIVE] < q)
+			q = m->qsize[k ? Q_TX_ACTIVE : Q_RX_ACTIVE];
 		m->cap[k] = cap[k] ? (uint32_t)cap[k] : n;
 		if (!cap[k] && net_check_cap(k ? "data_passing virt_tx.num_buffers" :
-					     "data_passing virt_rx.num_buffers", k ? "TX" : "RX",
-					     n, ~0ull))
+					     "data_passing virt_rx.num_buffers",
+					     k ? "TX free" : "RX free", n, q))
 			return -1;
 	}
 	/* RX: every buffer io_addr + i * 2048, i < num_buffers, inside the rx map */
