@@ -142,6 +142,38 @@ void dtb_add_uio(void *fdt, const char *name, const char *uio_name, const struct
 	}
 }
 
+void dtb_add_region(void *fdt, const char *region, uint64_t gpa, uint64_t size, int spi,
+		    int irq_flags)
+{
+	int root = fdt_path_offset(fdt, "/"), node, len;
+	uint8_t reg[16];
+	char compat[64], nname[64];
+
+	chk(root, "/");
+	if (size)
+		snprintf(nname, sizeof(nname), "uio@%llx", (unsigned long long)gpa);
+	else
+		snprintf(nname, sizeof(nname), "uio@irq%d", spi);
+	node = fdt_add_subnode(fdt, root, nname);
+	chk(node, nname);
+	/* "generic-uio\0<region>\0": exactly two strings, what sdfgen reads */
+	len = snprintf(compat, sizeof(compat), "generic-uio%c%s", 0, region) + 1;
+	if (len > (int)sizeof(compat) || strlen(region) > 31)
+		die("UIO region name '%s' too long", region);
+	chk(fdt_setprop(fdt, node, "compatible", compat, len), "compatible");
+	if (size) {
+		len = put_reg(reg, cells(fdt, root, "#address-cells", 2),
+			      cells(fdt, root, "#size-cells", 1), gpa, size);
+		chk(fdt_setprop(fdt, node, "reg", reg, len), "reg");
+	}
+	if (spi >= 0) {
+		fdt32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32((uint32_t)spi),
+				   cpu_to_fdt32((uint32_t)irq_flags) };
+
+		chk(fdt_setprop(fdt, node, "interrupts", irq, sizeof(irq)), "interrupts");
+	}
+}
+
 void dtb_save(void *fdt, const char *path)
 {
 	int fd;
