@@ -49,6 +49,9 @@ const char blk_usage[] =
 	"  --notify MODE       page (doorbell counter) or irq-ack (poll the response queue)\n"
 	"  --legacy-offsets    io_or_offset is an offset into the first data region\n"
 	"  --no-reg-names      UIO nodes without reg-names (positional maps)\n"
+	"  --dtb FILE          boot with this device tree (e.g. dtc -O dtb rootfs/blk-vm.dts)\n"
+	"                      after checking its UIO nodes are the ones laid out here\n"
+	"  --save-dtb FILE     write the device tree used to FILE\n"
 	"  --per-region        one UIO node per region instead (sdfgen style, all named uio,\n"
 	"                      told apart by the second compatible string: blk_storage_info,\n"
 	"                      blk_req with the interrupt, blk_resp, blk_fault, blk_data,\n"
@@ -70,7 +73,7 @@ const char blk_usage[] =
 	"  -v                  trace the layout, QEMU's command line and every request\n";
 
 struct opts {
-	const char *kernel, *initrd, *append, *log, *serial, *qemu;
+	const char *kernel, *initrd, *append, *log, *serial, *qemu, *dtb, *save_dtb;
 	uint32_t cap, depth;
 	uint64_t data[MAX_REGIONS];
 	int ndata;
@@ -222,6 +225,8 @@ int blk_main(int argc, char **argv)
 		} else if (!strcmp(a, "--legacy-offsets")) o.legacy = 1;
 		else if (!strcmp(a, "--no-reg-names")) o.names = 0;
 		else if (!strcmp(a, "--per-region")) o.per_region = 1;
+		else if (!strcmp(a, "--dtb")) o.dtb = need(argc, argv, &i);
+		else if (!strcmp(a, "--save-dtb")) o.save_dtb = need(argc, argv, &i);
 		else if (!strcmp(a, "--irq-type")) {
 			const char *m = need(argc, argv, &i);
 
@@ -304,6 +309,15 @@ int blk_main(int argc, char **argv)
 	vm_dumpdtb(&cfg, base);
 	fdt = dtb_load(base);
 	blk_dtb(&v, fdt, o.names);
+	if (o.dtb) {
+		void *given = dtb_load(o.dtb);
+
+		dtb_check_same_uio(fdt, given);
+		free(fdt);
+		fdt = given;
+	}
+	if (o.save_dtb)
+		dtb_save(fdt, o.save_dtb);
 	dtb_save(fdt, path);
 	free(fdt);
 

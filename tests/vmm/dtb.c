@@ -174,6 +174,64 @@ void dtb_add_region(void *fdt, const char *region, uint64_t gpa, uint64_t size, 
 	}
 }
 
+/* Every property of node `na` of a also in node `nb` of b, byte for byte. */
+static void same_props(const void *a, int na, const void *b, int nb, const char *path)
+{
+	int p;
+
+	fdt_for_each_property_offset(p, a, na) {
+		const char *name;
+		int la, lb;
+		const void *va = fdt_getprop_by_offset(a, p, &name, &la);
+		const void *vb = fdt_getprop(b, nb, name, &lb);
+
+		if (!vb || la != lb || memcmp(va, vb, (size_t)la))
+			die("--dtb: %s: property %s %s what the simulated VMM lays out", path, name,
+			    vb ? "differs from" : "missing; it is in");
+	}
+}
+
+static int is_uio(const void *fdt, int node)
+{
+	int len;
+	const char *c = fdt_getprop(fdt, node, "compatible", &len);
+
+	return c && len >= 11 && !strncmp(c, "generic-uio", 11);
+}
+
+void dtb_check_same_uio(const void *want, const void *got)
+{
+	int n, rm, count = 0, have = 0;
+	char path[256];
+
+	fdt_for_each_subnode(n, want, 0) {
+		const char *name = fdt_get_name(want, n, 0);
+		int m;
+
+		if (!is_uio(want, n))
+			continue;
+		snprintf(path, sizeof(path), "/%s", name);
+		m = fdt_path_offset(got, path);
+		if (m < 0)
+			die("--dtb: no node %s (the simulated VMM lays one out)", path);
+		same_props(want, n, got, m, path);
+		same_props(got, m, want, n, path); /* nothing more either */
+		count++;
+	}
+	fdt_for_each_subnode(n, got, 0)
+		have += is_uio(got, n);
+	if (have != count)
+		die("--dtb: %d UIO nodes, the simulated VMM lays out %d", have, count);
+	rm = fdt_path_offset(want, "/reserved-memory");
+	if (rm >= 0)
+		fdt_for_each_subnode(n, want, rm) {
+			snprintf(path, sizeof(path), "/reserved-memory/%s", fdt_get_name(want, n, 0));
+			if (fdt_path_offset(got, path) < 0)
+				die("--dtb: no node %s", path);
+			same_props(want, n, got, fdt_path_offset(got, path), path);
+		}
+}
+
 void dtb_save(void *fdt, const char *path)
 {
 	int fd;

@@ -32,6 +32,11 @@ void dtb_add_uio(void *fdt, const char *node, const char *uio_name, const struct
 void dtb_add_region(void *fdt, const char *region, uint64_t gpa, uint64_t size, int spi,
 		    int irq_flags);
 
+/* A device tree given with --dtb (the rootfs/ DTS files) must describe the UIO nodes and the
+ * reserved window exactly as the simulator lays them out (want): dies naming the node
+ * and property that differ. */
+void dtb_check_same_uio(const void *want, const void *got);
+
 /* Write the DTB (packed) to path. */
 void dtb_save(void *fdt, const char *path);
 

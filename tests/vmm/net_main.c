@@ -37,6 +37,9 @@ const char net_usage[] =
 	"  --tx-region SIZE  each of the 3 client TX regions (256K)\n"
 	"  --window SIZE (4M)  --ram MIB (128)  --spi-rx N (13)  --spi-tx N (14)\n"
 	"  --no-reg-names      UIO nodes without reg-names (positional maps)\n"
+	"  --dtb FILE          boot with this device tree (e.g. dtc -O dtb rootfs/net-vm.dts)\n"
+	"                      after checking its UIO nodes are the ones laid out here\n"
+	"  --save-dtb FILE     write the device tree used to FILE\n"
 	"  --libvmm            libvmm's network driver VM wiring instead: eleven UIO nodes\n"
 	"                      named uio, one region each, told apart by the second\n"
 	"                      compatible string; data_passing filled as libvmm's VMM does\n"
@@ -75,7 +78,7 @@ int net_main(int argc, char **argv)
 					    "restart" };
 	static const char *const known[] = { "rx", "tx", "invalid", "nobuf", "indices", "race",
 					     "restart", "bench" };
-	const char *kernel = 0, *initrd = 0, *append = 0, *log_opt = 0, *qemu = 0;
+	const char *kernel = 0, *initrd = 0, *append = 0, *log_opt = 0, *qemu = 0, *dtb = 0, *save_dtb = 0;
 	uint32_t rx_cap = 512, tx_cap = 512;
 	uint64_t txr = 256 << 10, window = 4 << 20, seed = now_ns();
 	unsigned ram = 128, timeout = 180, stall = 5;
@@ -109,6 +112,8 @@ int net_main(int argc, char **argv)
 		else if (!strcmp(a, "--spi-tx")) spi_tx = (int)parse_uint(a, need(argc, argv, &i), 15);
 		else if (!strcmp(a, "--no-reg-names")) names = 0;
 		else if (!strcmp(a, "--libvmm")) libvmm = 1;
+		else if (!strcmp(a, "--dtb")) dtb = need(argc, argv, &i);
+		else if (!strcmp(a, "--save-dtb")) save_dtb = need(argc, argv, &i);
 		else if (!strcmp(a, "--seed")) seed = parse_uint(a, need(argc, argv, &i), ~0ull);
 		else if (!strcmp(a, "--timeout")) timeout = (unsigned)parse_uint(a, need(argc, argv, &i), 86400);
 		else if (!strcmp(a, "--stall")) stall = (unsigned)parse_uint(a, need(argc, argv, &i), 3600);
@@ -175,6 +180,15 @@ int net_main(int argc, char **argv)
 	vm_dumpdtb(&cfg, base);
 	fdt = dtb_load(base);
 	net_dtb(&v, fdt);
+	if (dtb) {
+		void *given = dtb_load(dtb);
+
+		dtb_check_same_uio(fdt, given);
+		free(fdt);
+		fdt = given;
+	}
+	if (save_dtb)
+		dtb_save(fdt, save_dtb);
 	dtb_save(fdt, path);
 	free(fdt);
 
