@@ -124,21 +124,32 @@ int uio_find_region(const char *root, const char *name, int *nums, int max)
 	return find(root, name, nums, max, 1);
 }
 
-int uio_open_region(struct uio_dev *d, const char *root, const char *name, int maps,
-		    int flags)
+int uio_open_region(struct uio_dev *d, const char *root, const char *prefix,
+		    const char *name, int maps, int required)
 {
-	int num, n = find(root, name, &num, 1, 1);
+	char full[UIO_NAME_MAX];
+	int num, n;
 
-	if (n <= 0)
-		return n;
-	if (n > 1) {
-		err("%d UIO devices have the region name '%s' (must be unique)", n, name);
+	/* sdfgen's limit, which also keeps the name inside full */
+	if (strlen(prefix) + strlen(name) > 31) {
+		err("region name '%s%s': more than 31 characters", prefix, name);
 		return -1;
 	}
-	if (uio_open(d, root, num, flags))
+	strcpy(full, prefix);
+	strcat(full, name);
+	n = find(root, full, &num, 1, 1);
+	if (!n && required)
+		err("no UIO device with the region name '%s'", full);
+	if (n <= 0)
+		return n || !required ? n : -1;
+	if (n > 1) {
+		err("%d UIO devices have the region name '%s' (must be unique)", n, full);
+		return -1;
+	}
+	if (uio_open(d, root, num, O_NONBLOCK))
 		return -1;
 	if (d->nmaps != maps) {
-		err("uio%d (%s): %d maps, expected %d", num, name, d->nmaps, maps);
+		err("uio%d (%s): %d maps, expected %d", num, full, d->nmaps, maps);
 		uio_close(d);
 		return -1;
 	}

@@ -50,11 +50,12 @@ int uio_find(const char *root, const char *name, int *nums, int max);
 void uio_region_name(const char *root, int num, char *buf, size_t n);
 /* As uio_find, matching region names. */
 int uio_find_region(const char *root, const char *name, int *nums, int max);
-/* Open the one device whose region name is `name` (O_NONBLOCK with irq), checking it
- * has exactly `maps` maps. Returns 1 when opened, 0 when there is none (not logged), -1
- * (logged: duplicates, wrong map count, open errors). */
-int uio_open_region(struct uio_dev *d, const char *root, const char *name, int maps,
-		    int flags);
+/* Open (O_NONBLOCK) the one device whose region name is prefix + name, checking it has
+ * exactly `maps` maps. Returns 1 when opened, 0 when there is none and it is not
+ * required, -1 (logged: missing, duplicates, wrong map count, name over 31 characters,
+ * open errors). */
+int uio_open_region(struct uio_dev *d, const char *root, const char *prefix,
+		    const char *name, int maps, int required);
 
 /* Open /dev/uioN (O_RDWR | O_CLOEXEC | flags), read its name and maps from sysfs and mmap
  * every map. Returns 0, or -1 after logging what failed (path, value, errno); d is then

@@ -46,24 +46,14 @@ static int add_region(struct blk_shm *s, const struct uio_dev *d, int m)
 }
 
 /* One region device PREFIXname with `maps` maps into devs[*ndev]: 1 opened, 0 absent
- * (an error naming it when required), -1. */
+ * (when not required), -1. */
 static int region(struct uio_dev *devs, int *ndev, const char *root, const char *prefix,
 		  const char *name, int maps, int required)
 {
-	char full[UIO_NAME_MAX];
-	int r;
+	int r = uio_open_region(&devs[*ndev], root, prefix, name, maps, required);
 
-	if (snprintf(full, sizeof(full), "%s%s", prefix, name) >= 32) {
-		err("region name '%s': more than 31 characters", full);
-		return -1;
-	}
-	r = uio_open_region(&devs[*ndev], root, full, maps, O_NONBLOCK);
 	if (r > 0)
 		(*ndev)++;
-	if (!r && required) {
-		err("no UIO device with the region name '%s'", full);
-		return -1;
-	}
 	return r;
 }
 

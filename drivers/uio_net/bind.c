@@ -64,22 +64,12 @@ static int bind_regions(struct net_srv *s, struct net_maps *m, struct uio_dev *d
 {
 	struct uio_dev *d[NR];
 	struct net_region r[2];
-	char full[UIO_NAME_MAX];
 
 	for (int i = 0; i < NR; i++) {
-		int k;
-
-		if (snprintf(full, sizeof(full), "%s%s", p, region_names[i]) >= 32) {
-			err("region name '%s': more than 31 characters", full);
-			return -1;
-		}
-		k = uio_open_region(&devs[*ndev], root, full, i < R_IRQ_RX, O_NONBLOCK);
+		int k = uio_open_region(&devs[*ndev], root, p, region_names[i], i < R_IRQ_RX,
+					i < R_PASS);
 		if (k < 0)
 			return -1;
-		if (!k && i < R_PASS) {
-			err("no UIO device with the region name '%s'", full);
-			return -1;
-		}
 		d[i] = k ? &devs[(*ndev)++] : 0;
 	}
 	for (int i = 0; i < 4; i++) {

@@ -84,17 +84,19 @@ TEST(find_by_region_name)
 	CHECK_INT(uio_find_region(root, "uio", nums, 4), 0); /* the node name is not used */
 	CHECK_INT(uio_find(root, "uio", nums, 4), 3);        /* ... by uio_find it is */
 	CHECK_INT(uio_find_region(root, "blk_info", nums, 4), 1);
-	CHECK_INT(uio_open_region(&d, root, "rx_free", 1, 0), 1);
+	CHECK_INT(uio_open_region(&d, root, "rx_", "free", 1, 1), 1);
 	CHECK_INT(d.num, 4);
 	CHECK_INT(d.map[0].size, 0x3000);
 	uio_close(&d);
-	CHECK_INT(uio_open_region(&d, root, "rx_irq", 0, 0), 1);
+	CHECK_INT(uio_open_region(&d, root, "", "rx_irq", 0, 0), 1);
 	CHECK_INT(d.nmaps, 0);
 	uio_close(&d);
-	CHECK_INT(uio_open_region(&d, root, "rx_active", 1, 0), 0); /* absent */
-	CHECK_INT(uio_open_region(&d, root, "rx_irq", 1, 0), -1);   /* wrong map count */
+	CHECK_INT(uio_open_region(&d, root, "", "rx_active", 1, 0), 0); /* absent */
+	CHECK_INT(uio_open_region(&d, root, "", "rx_active", 1, 1), -1); /* required */
+	CHECK_INT(uio_open_region(&d, root, "a_prefix_of_23_chars___", "rx_active", 1, 0), -1);
+	CHECK_INT(uio_open_region(&d, root, "", "rx_irq", 1, 0), -1);   /* wrong map count */
 	fake_region(5, "uio", "rx_free", 0x300000, 0x1000);          /* a duplicate */
-	CHECK_INT(uio_open_region(&d, root, "rx_free", 1, 0), -1);
+	CHECK_INT(uio_open_region(&d, root, "", "rx_free", 1, 0), -1);
 	fake_cleanup();
 }
 
