@@ -6,7 +6,8 @@
 # three clients of 128 give a queue capacity of 384 (not a power of two), one data region
 # per client. Random requests with data and durability checks, the driver SIGKILLed and
 # restarted twice in the middle, every class of invalid request, inconsistent indices,
-# more requests outstanding than the response queue holds. One boot (vmm-sim).
+# more requests outstanding than the response queue holds, a plugged request queue and
+# I/O errors (QEMU fails block 12345). One boot (vmm-sim).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/e2e/lib.sh
@@ -17,4 +18,4 @@ module virtio_mmio
 module virtio_blk
 service blk restart=always uio_blk --device /dev/vda --capacity 384 --depth 16" \
 	--per-region --capacity 384 --data 2M,2M,2M --seed 384 \
-	mixed:3000 kill:3000:2 invalid indices overflow
+	--bad-block 12345 mixed:3000 kill:3000:2 invalid indices overflow plugged ioerror
