@@ -1137,10 +1137,33 @@ TEST(bind_libvmm_network_vm)
 	CHECK(m.fd[0] == DEV(1).fd && m.fd[1] == DEV(4).fd);
 	for (int i = 0; i < nd; i++)
 		uio_close(&devs[i]);
+	/* no data_passing: the guest's own addresses, one TX region, no capacities */
+	fake_compatible(0, "other");
+	memset(&s, 0, sizeof(s));
+	CHECK(!net_bind(&s, &m, devs, &nd, fake_root_path(), "net-rx", "net-tx", "", nocap));
+	CHECK_INT(nd, 8);
+	CHECK(m.cap[0] == 0 && m.cap[1] == 0);
+	CHECK(s.rx.paddr == 0x400000 && s.ntx == 1 && s.tx[0].paddr == 0x600000 &&
+	      s.tx[0].size == 0x200000);
+	for (int i = 0; i < nd; i++)
+		uio_close(&devs[i]);
+	/* a prefix: every region renamed net1_..., found with --prefix net1_ only */
+	for (int i = 1; i < 11; i++) {
+		static const char *const n[11] = { 0, "rx_free", "tx_free", "rx_active",
+			"tx_active", "rx_fault", "tx_fault", "rx_irq", "tx_irq", "rx_data", "tx_data" };
+		char name[32];
+		snprintf(name, sizeof(name), "net1_%s", n[i]);
+		fake_compatible(i, name);
+	}
+	memset(&s, 0, sizeof(s));
+	CHECK(!net_bind(&s, &m, devs, &nd, fake_root_path(), "net-rx", "net-tx", "net1_", nocap));
+	CHECK_INT(nd, 10);
+	for (int i = 0; i < nd; i++)
+		uio_close(&devs[i]);
 	/* a prefix: nothing named net1_rx_free, so dvm's own binding is looked for */
 	cap_start();
 	memset(&s, 0, sizeof(s));
-	CHECK(net_bind(&s, &m, devs, &nd, fake_root_path(), "net-rx", "net-tx", "net1_", nocap));
+	CHECK(net_bind(&s, &m, devs, &nd, fake_root_path(), "net-rx", "net-tx", "net2_", nocap));
 	for (int i = 0; i < nd; i++)
 		uio_close(&devs[i]);
 	CHECK_INT(cap_count("no UIO device named 'net-rx'"), 1);
