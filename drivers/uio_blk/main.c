@@ -21,11 +21,13 @@ const char uio_blk_usage[] =
 	"devices (docs/binding-blk.md) with a Linux block device, until SIGTERM or SIGINT:\n"
 	"then finish and answer the requests in progress and exit 0.\n"
 	"\n"
-	"  --uio NAME          primary UIO device: /sys/class/uio/*/name == NAME (default blk);\n"
-	"                      devices named NAME-data add data regions\n"
+	"  --uio NAME          dvm binding: primary UIO device: /sys/class/uio/*/name == NAME\n"
+	"                      (default blk); devices named NAME-data add data regions\n"
+	"  --prefix P          per-region binding (when region Preq exists): names P +\n"
+	"                      req, resp, storage_info, data..., fault, irq (default blk_)\n"
 	"  --device PATH       block device (or regular file) to serve (default /dev/vda)\n"
-	"  --capacity N        entries of both queues, as the peer configured them (a power\n"
-	"                      of two, 1..2147483648)\n"
+	"  --capacity N        entries of both queues, as the peer configured them\n"
+	"                      (1..2147483648)\n"
 	"  --req-capacity N    request queue entries (overrides --capacity)\n"
 	"  --resp-capacity N   response queue entries (overrides --capacity)\n"
 	"  --notify MODE       how to notify the VMM: page (write a counter to the 'notify'\n"
@@ -56,7 +58,7 @@ const char uio_blk_usage[] =
 
 /* The options (core/opt.h reads them); the first OPT_FLAGS take a value. */
 enum { OPT_CAP, OPT_REQCAP, OPT_RESPCAP, OPT_DEPTH, OPT_CHUNK, OPT_UIO, OPT_DEVICE,
-       OPT_NOTIFY, OPT_JOURNAL, OPT_FLAGS, OPT_LEGACY = OPT_FLAGS, OPT_RO, OPT_BUFFERED,
+       OPT_NOTIFY, OPT_JOURNAL, OPT_PREFIX, OPT_FLAGS, OPT_LEGACY = OPT_FLAGS, OPT_RO, OPT_BUFFERED,
        OPT_SYNC, OPT_VERBOSE,
 #ifdef DVM_BENCH_NULLDEV
        OPT_NULLDEV, /* the bench's null device: no such option in a normal build */
@@ -65,7 +67,7 @@ enum { OPT_CAP, OPT_REQCAP, OPT_RESPCAP, OPT_DEPTH, OPT_CHUNK, OPT_UIO, OPT_DEVI
 static const struct opt opts[OPT_N] = {
 	{ "capacity", 0, 0 }, { "req-capacity", 0, 0 }, { "resp-capacity", 0, 0 },
 	{ "depth", 0, 0 }, { "chunk", 0, 0 }, { "uio", 0, 0 }, { "device", 0, 0 },
-	{ "notify", 0, 0 }, { "journal", 0, 0 }, { "legacy-offsets", 1, 0 },
+	{ "notify", 0, 0 }, { "journal", 0, 0 }, { "prefix", 0, 0 }, { "legacy-offsets", 1, 0 },
 	{ "read-only", 1, 0 }, { "buffered", 1, 0 }, { "sync", 1, 0 }, { "verbose", 1, 'v' },
 #ifdef DVM_BENCH_NULLDEV
 	{ "null-device", 1, 0 },
@@ -88,14 +90,15 @@ static int parse(int argc, char **argv, struct blk_args *a)
 	val[OPT_UIO] = "blk";
 	val[OPT_DEVICE] = "/dev/vda";
 	val[OPT_NOTIFY] = "auto";
+	val[OPT_PREFIX] = "blk_";
 	a->depth = 16;
 	a->chunk = 64;
 	if (opt_parse(argc, argv, opts, OPT_N, val) ||
-	    (val[OPT_CAP] && opt_num("capacity", val[OPT_CAP], 1, 0x80000000u, OPT_POW2, &cap)) ||
+	    (val[OPT_CAP] && opt_num("capacity", val[OPT_CAP], 1, 0x80000000u, 1, &cap)) ||
 	    (val[OPT_REQCAP] && opt_num("req-capacity", val[OPT_REQCAP], 1, 0x80000000u,
-					OPT_POW2, &a->req_cap)) ||
+					1, &a->req_cap)) ||
 	    (val[OPT_RESPCAP] && opt_num("resp-capacity", val[OPT_RESPCAP], 1, 0x80000000u,
-					 OPT_POW2, &a->resp_cap)) ||
+					 1, &a->resp_cap)) ||
 	    (val[OPT_DEPTH] && opt_num("depth", val[OPT_DEPTH], 1, BLK_MAX_DEPTH, 1, &a->depth)) ||
 	    (val[OPT_CHUNK] && opt_num("chunk", val[OPT_CHUNK], 4, 16384, 4, &a->chunk)))
 		return OPT_USAGE;
@@ -171,7 +174,7 @@ int uio_blk_main(int argc, char **argv)
 		err("signalfd: %m");
 		return 1;
 	}
-	named = blk_bind(&srv.shm, devs, &ndev, uio_root(), val[OPT_UIO]);
+	named = blk_bind(&srv.shm, devs, &ndev, uio_root(), val[OPT_UIO], val[OPT_PREFIX]);
 	if (named < 0)
 		goto out;
 	srv.shm.legacy = !!val[OPT_LEGACY];
@@ -200,7 +203,8 @@ int uio_blk_main(int argc, char **argv)
 
 	journal = val[OPT_JOURNAL];
 	if (!journal) {
-		snprintf(jpath, sizeof(jpath), "/tmp/uio_blk-%s.journal", val[OPT_UIO]);
+		snprintf(jpath, sizeof(jpath), "/tmp/uio_blk-%s.journal",
+			 val[named == 2 ? OPT_PREFIX : OPT_UIO]);
 		journal = jpath;
 	}
 	if (strcmp(journal, "none")) {

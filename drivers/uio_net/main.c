@@ -19,18 +19,20 @@
 #include "uio.h"
 
 const char uio_net_usage[] =
-	"Usage: uio_net --rx-capacity N --tx-capacity N [OPTIONS]\n"
-	"Serve the sDDF 0.7 network queues that the VMM shares through the UIO devices\n"
-	"net-rx and net-tx (docs/binding-net.md) with a Linux network interface, until\n"
-	"SIGTERM or SIGINT. SIGUSR1 logs the counters.\n"
+	"Usage: uio_net [--rx-capacity N --tx-capacity N] [OPTIONS]\n"
+	"Serve the sDDF 0.7 network queues that the VMM shares through UIO devices\n"
+	"(docs/binding-net.md) with a Linux network interface, until SIGTERM or SIGINT.\n"
+	"SIGUSR1 logs the counters.\n"
 	"\n"
 	"  --if NAME           interface to serve (default eth0); brought up, promiscuous\n"
 	"  --rx-capacity N     entries of the RX free and active queues, as the peer\n"
-	"                      configured them (power of two, at most 32768)\n"
+	"                      configured them (at most 32768; default: data_passing's)\n"
 	"  --tx-capacity N     entries of the TX active and free queues (likewise)\n"
 	"  --uio-rx NAME       RX UIO device name (default net-rx)\n"
 	"  --uio-tx NAME       TX UIO device name (default net-tx); devices named NAME-data\n"
 	"                      add client TX data regions\n"
+	"  --prefix P          per-region binding (when region Prx_free exists): names P +\n"
+	"                      rx_free, tx_active, ..., data_passing (default none)\n"
 	"  --stats SECONDS     log the counters at this interval when they changed\n"
 	"                      (default 60, 0 = never)\n"
 	"  -v, --verbose       debug messages (the TX data regions)\n"
@@ -40,10 +42,11 @@ const char uio_net_usage[] =
 	"2 bad usage.\n";
 
 /* The options (core/opt.h reads them). */
-enum { OPT_IF, OPT_RXCAP, OPT_TXCAP, OPT_UIORX, OPT_UIOTX, OPT_STATS, OPT_VERBOSE, NOPT };
+enum { OPT_IF, OPT_RXCAP, OPT_TXCAP, OPT_UIORX, OPT_UIOTX, OPT_STATS, OPT_PREFIX, OPT_VERBOSE,
+       NOPT };
 static const struct opt opts[NOPT] = {
 	{ "if", 0, 0 }, { "rx-capacity", 0, 0 }, { "tx-capacity", 0, 0 }, { "uio-rx", 0, 0 },
-	{ "uio-tx", 0, 0 }, { "stats", 0, 0 }, { "verbose", 1, 'v' },
+	{ "uio-tx", 0, 0 }, { "stats", 0, 0 }, { "prefix", 0, 0 }, { "verbose", 1, 'v' },
 };
 
 struct net_args {
@@ -62,14 +65,14 @@ static int parse(int argc, char **argv, struct net_args *a)
 	val[OPT_UIORX] = "net-rx";
 	val[OPT_UIOTX] = "net-tx";
 	val[OPT_STATS] = "60";
+	val[OPT_PREFIX] = "";
 	if (opt_parse(argc, argv, opts, NOPT, val))
 		return OPT_USAGE;
-	if (!val[OPT_RXCAP] || !val[OPT_TXCAP]) {
-		err("--rx-capacity and --tx-capacity are required (the peer's queue sizes)");
-		return OPT_USAGE;
-	}
-	if (opt_num("rx-capacity", val[OPT_RXCAP], 1, NETQ_MAX_CAP, OPT_POW2, &a->cap[0]) ||
-	    opt_num("tx-capacity", val[OPT_TXCAP], 1, NETQ_MAX_CAP, OPT_POW2, &a->cap[1]) ||
+	/* capacities not given (0) come from data_passing, checked once bound */
+	if ((val[OPT_RXCAP] &&
+	     opt_num("rx-capacity", val[OPT_RXCAP], 1, NETQ_MAX_CAP, 1, &a->cap[0])) ||
+	    (val[OPT_TXCAP] &&
+	     opt_num("tx-capacity", val[OPT_TXCAP], 1, NETQ_MAX_CAP, 1, &a->cap[1])) ||
 	    opt_num("stats", val[OPT_STATS], 0, 1UL << 24, 1, &a->interval))
 		return OPT_USAGE;
 	/* an interface name: 1 to IFNAMSIZ - 1 bytes, none of them '/' or blank */
@@ -157,8 +160,15 @@ int uio_net_main(int argc, char **argv)
 	cap = args.cap;
 	interval = args.interval;
 
-	if (net_bind(&srv, &m, devs, &ndev, uio_root(), val[OPT_UIORX], val[OPT_UIOTX]))
+	if (net_bind(&srv, &m, devs, &ndev, uio_root(), val[OPT_UIORX], val[OPT_UIOTX],
+		     val[OPT_PREFIX], cap))
 		goto out;
+	for (int k = 0; k < 2; k++)
+		if (!cap[k] && !(cap[k] = m.cap[k])) {
+			err("--rx-capacity and --tx-capacity are required (the peer's queue "
+			    "sizes): no data_passing region gives them");
+			goto out;
+		}
 	for (int i = 0; i < 4; i++)
 		if (net_check_cap(i < 2 ? "--rx-capacity" : "--tx-capacity",
 				  i & 1 ? "active" : "free", cap[i / 2], m.qsize[i]))
