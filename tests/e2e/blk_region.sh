@@ -17,5 +17,5 @@ blk_vm blk-region "module uio_pdrv_genirq of_id=generic-uio
 module virtio_mmio
 module virtio_blk
 service blk restart=always uio_blk --device /dev/vda --capacity 384 --depth 16" \
-	--per-region --capacity 384 --data 2M,2M,2M --seed 384 \
+	--per-region --capacity 384 --data 2M,2M,2M --seed "${E2E_SEED:-384}" \
 	--bad-block 12345 mixed:3000 kill:3000:2 invalid indices overflow plugged ioerror
