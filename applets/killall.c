@@ -98,10 +98,14 @@ int killall_main(int argc, char **argv)
 			status = 1;
 		}
 
-	DIR *d = opendir("/proc");
+	/* An empty /proc directory (procfs not mounted, or a kernel without PROC_FS)
+	 * would read as "no process found". */
+	DIR *d = access("/proc/self", F_OK) ? NULL : opendir("/proc");
 	struct dirent *de;
 	if (!d) {
-		err("/proc: %m");
+		err("cannot find processes by name: no procfs on /proc (%m); the kernel lists "
+		    "processes only there (mount -t proc proc /proc; a kernel without PROC_FS "
+		    "has none)");
 		return 1;
 	}
 	pid_t self = getpid();

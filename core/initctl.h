@@ -9,14 +9,23 @@
 #define INITCTL_POWEROFF SIGUSR2
 #define INITCTL_REBOOT SIGUSR1
 
+/* Written by dvm's init as PID 1 (initctl_mark), read by initctl_ask when /proc/1/exe
+ * cannot be looked at (no procfs): "dvm-init DEV INO\n", the identity of init's
+ * executable. It lives on the devtmpfs (or the initramfs root), which every boot
+ * starts empty, so a foreign init never leaves one behind. */
+#define INITCTL_MARK "/dev/.dvm-init"
+
 /* 1 when paths a and b name the same file (stat dev/ino), 0 when not, -errno when
  * either cannot be looked at. */
 int initctl_same_file(const char *a, const char *b);
 
+/* init: write INITCTL_MARK for this executable (never over anything but a file). */
+void initctl_mark(void);
+
 /* Ask dvm's init to power off (restart = 0) or reboot (1). Refuses, with an error
- * logged, unless PID 1 runs this very executable (/proc/1/exe is /proc/self/exe): a
- * foreign init (systemd, busybox) gives these signals other meanings. Returns 0 once
- * init has been signalled, else -1. */
+ * logged, unless PID 1 runs this very executable: /proc/1/exe is /proc/self/exe, or
+ * without procfs INITCTL_MARK names our executable: a foreign init (systemd, busybox)
+ * gives these signals other meanings. Returns 0 once init has been signalled, else -1. */
 int initctl_ask(int restart);
 
 /* sync() then reboot(2) now, without asking init: power off (restart = 0) or reboot

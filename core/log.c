@@ -15,11 +15,11 @@ static const char *log_name = "dvm";
 static int kmsg_fd = -1;
 static int use_stderr;
 
-void log_reopen(void)
+int log_reopen(void)
 {
-	if (use_stderr || kmsg_fd >= 0)
-		return;
-	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (!use_stderr && kmsg_fd < 0)
+		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	return kmsg_fd >= 0;
 }
 
 void log_open(const char *applet)

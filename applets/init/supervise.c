@@ -14,6 +14,7 @@
 #include "initctl.h"
 #include "init.h"
 #include "log.h"
+#include "selfexe.h"
 #include "sigfd.h"
 #include "signame.h"
 
@@ -196,10 +197,11 @@ int sv_start(struct conf *c, struct entry *e)
 	pid_t pid;
 
 	/* Through the rootfs link /bin/APPLET when it is this very binary, so the kernel
-	 * names the process (comm) after the applet; else through /proc/self/exe. */
+	 * names the process (comm) after the applet; else through /proc/self/exe (or,
+	 * without procfs, the path init was started as). */
 	snprintf(path, sizeof(path), "/bin/%s", e->argv[0]);
-	if (initctl_same_file(path, "/proc/self/exe") != 1)
-		strcpy(path, "/proc/self/exe");
+	if (initctl_same_file(path, self_exe()) != 1)
+		snprintf(path, sizeof(path), "%s", self_exe());
 	pid = spawn(path, e->argv);
 	e->started = now_ms();
 	if (pid < 0) {
