@@ -1,14 +1,12 @@
 /* Asking dvm's init to power off or reboot, and doing it directly; see initctl.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "initctl.h"
 #include "log.h"
-#include "selfexe.h"
 
 int initctl_same_file(const char *a, const char *b)
 {
@@ -19,47 +17,31 @@ int initctl_same_file(const char *a, const char *b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* "dvm-init DEV INO\n" for this executable, into buf; its length, or -errno. */
-static int mark_text(char *buf, size_t n)
-{
-	struct stat st;
-
-	if (stat(self_exe(), &st))
-		return -errno;
-	return snprintf(buf, n, "dvm-init %llu %llu\n", (unsigned long long)st.st_dev,
-			(unsigned long long)st.st_ino);
-}
+#define MARK_TEXT "dvm-init\n"
 
 void initctl_mark(void)
 {
-	char buf[64];
-	int n = mark_text(buf, sizeof(buf)), fd = -1;
+	/* O_NOFOLLOW, and O_EXCL: never over a node, FIFO, link or anything else */
+	int fd = open(INITCTL_MARK, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 
-	/* O_NOFOLLOW and no O_TRUNC before the check: never over a node, FIFO or link */
-	if (n > 0)
-		fd = open(INITCTL_MARK, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, buf, (size_t)n) != n || ftruncate(fd, n))
-		warn("%s: %s; without /proc, poweroff and reboot will need -f", INITCTL_MARK,
-		     n < 0 ? strerror(-n) : strerror(errno));
+	if (fd < 0 || write(fd, MARK_TEXT, sizeof(MARK_TEXT) - 1) != sizeof(MARK_TEXT) - 1)
+		warn("%s: %m; without /proc, poweroff and reboot will need -f", INITCTL_MARK);
 	if (fd >= 0)
 		close(fd);
 }
 
-/* Whether INITCTL_MARK names this executable: 1, 0, or -errno. */
+/* Whether INITCTL_MARK is dvm init's: 1, 0, or -errno. */
 static int marked(void)
 {
-	char want[64], got[64];
-	int n = mark_text(want, sizeof(want)), fd;
+	char got[sizeof(MARK_TEXT)];
+	int fd = open(INITCTL_MARK, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	ssize_t r;
 
-	if (n < 0)
-		return n;
-	fd = open(INITCTL_MARK, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	r = read(fd, got, sizeof(got));
 	close(fd);
-	return r == n && !memcmp(got, want, (size_t)n);
+	return r == sizeof(MARK_TEXT) - 1 && !memcmp(got, MARK_TEXT, (size_t)r);
 }
 
 int initctl_ask(int restart)
