@@ -36,7 +36,9 @@ hasnt() { # NAME FILE TEXT
 
 # --- the drivers' own command-line suites, under the filter -----------------------------
 for t in uio_blk uio_net; do
-	DVM_RUN=$NOSYS bash "$(dirname "$0")/$t.sh" >"$T_TMP/$t.suite" 2>&1
+	# (timeout: a driver that died leaves the suite blocked opening its FIFO)
+	DVM_RUN=$NOSYS timeout 120 bash "$(dirname "$0")/$t.sh" >"$T_TMP/$t.suite" 2>&1 ||
+		fail "lean: $t suite" "exit $?: $(tail -c 300 "$T_TMP/$t.suite")"
 	sed -n 's/^\(PASS\|FAIL\): /\1: lean: /p' "$T_TMP/$t.suite"
 	T_FAILS=$((T_FAILS + $(grep -c '^FAIL: ' "$T_TMP/$t.suite")))
 done
