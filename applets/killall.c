@@ -103,9 +103,7 @@ int killall_main(int argc, char **argv)
 	DIR *d = access("/proc/self", F_OK) ? NULL : opendir("/proc");
 	struct dirent *de;
 	if (!d) {
-		err("cannot find processes by name: no procfs on /proc (%m); the kernel lists "
-		    "processes only there (mount -t proc proc /proc; a kernel without PROC_FS "
-		    "has none)");
+		err("cannot find processes: no procfs on /proc (%m)");
 		return 1;
 	}
 	pid_t self = getpid();

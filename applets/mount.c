@@ -46,8 +46,7 @@ static int list(void)
 	int fd = open("/proc/mounts", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		err("cannot list mounts: /proc/mounts: %m; the kernel shows its mount table "
-		    "only there (mount -t proc proc /proc; a kernel without PROC_FS has none)");
+		err("cannot list mounts: /proc/mounts: %m (no procfs)");
 		return 1;
 	}
 	while ((n = read(fd, buf, sizeof(buf))) > 0)

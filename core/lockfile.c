@@ -19,7 +19,7 @@ static int read_pid(const char *lk)
 	if (fd >= 0)
 		close(fd);
 	buf[n > 0 ? n : 0] = 0;
-	return atoi(buf);
+	return (int)strtol(buf, NULL, 10);
 }
 
 static int pid_file(const char *path, int *owner)

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "log.h"
 #include "sigfd.h"
@@ -35,7 +36,8 @@ int sigfd_open(const sigset_t *set)
 	fd = signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fd >= 0 || errno != ENOSYS)
 		return fd;
-	if (pipe2(p, O_NONBLOCK | O_CLOEXEC))
+	/* the raw call: musl's pipe2() carries a fallback for kernels older than 2.6.27 */
+	if (syscall(SYS_pipe2, p, O_NONBLOCK | O_CLOEXEC))
 		return -1;
 	pipe_w = p[1];
 	memset(&sa, 0, sizeof(sa));

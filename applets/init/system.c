@@ -139,8 +139,7 @@ void system_setup(void)
 	if (!log_reopen())
 		info("no /dev/kmsg (kernel without PRINTK?): logging to the console");
 	if (proc)
-		warn("no /proc (%s): the command line comes from the device tree, "
-		     "killall and the mount list do not work",
+		warn("no /proc (%s): no killall, no mount list",
 		     proc == ENODEV ? "kernel without PROC_FS" : strerror(proc));
 	initctl_mark();
 }
@@ -163,9 +162,9 @@ static int builtin_param(const char *key, const char *val, void *p)
 		info("module %s: built in; %s.%s%s%s is on the kernel command line", b->name,
 		     b->name, key, eq, vs);
 	else
-		warn("module %s is built into the kernel: its parameter %s%s%s only takes "
-		     "effect as %s.%s%s%s on the kernel command line, which %s", b->name, key,
-		     eq, vs, b->name, key, eq, vs, f ? "sets it differently" : "lacks it");
+		warn("module %s is built in: %s%s%s must be on the kernel command line as "
+		     "%s.%s%s%s, which %s", b->name, key, eq, vs, b->name, key, eq, vs,
+		     f ? "sets it differently" : "lacks it");
 	return 0;
 }
 
@@ -194,8 +193,8 @@ static int load_one(const char *mod, char *params, size_t size, const char *cmdl
 			     name, MODULES_DIR);
 			return 0;
 		}
-		err("module %s: not found in %s (expected %s.ko; not in modules.builtin either)",
-		    name, MODULES_DIR, name);
+		err("module %s: not found in %s (expected %s.ko) nor built in", name,
+		    MODULES_DIR, name);
 		return r;
 	}
 	if (cmdline_module_params(cmdline, name, params, size) < 0) {
