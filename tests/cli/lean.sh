@@ -78,8 +78,9 @@ hasnt lean_blk_journal_kept "$T_TMP/blk1.log" "no journal"
 [ "$(cat "$J.lock" 2>/dev/null)" = "$blk1" ] && pass lean_blk_lock_pid || fail lean_blk_lock_pid "lock file: $(cat "$J.lock" 2>&1)"
 
 # a second driver on the same journal is refused while the first lives
-expect lean_blk_second_refused 1 env DVM_UIO_ROOT=$R "$NOSYS" "$DVM" uio_blk --device "$R/disk" \
-	--capacity 64 --journal "$J"
+# (timeout: without exclusion it would serve, for ever)
+expect lean_blk_second_refused 1 env DVM_UIO_ROOT=$R timeout 10 "$NOSYS" "$DVM" uio_blk \
+	--device "$R/disk" --capacity 64 --journal "$J"
 contains lean_blk_second_msg "uio_blk: journal $J locked: another uio_blk runs (pid $blk1)"
 
 # killed: its lock file is stale, the next one takes over
