@@ -99,7 +99,7 @@ static int open_console(void)
 
 void system_setup(void)
 {
-	int dev = early_mount("devtmpfs", "/dev", MS_NOSUID, "mode=0755"), proc;
+	int dev = early_mount("devtmpfs", "/dev", MS_NOSUID, "mode=0755"), proc, sys;
 
 	log_reopen();
 	proc = early_mount("proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
@@ -107,7 +107,7 @@ void system_setup(void)
 	 * rest, our boot messages included. */
 	if (!proc)
 		write_file("/proc/sys/kernel/printk_devkmsg", "on\n");
-	early_mount("sysfs", "/sys", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	sys = early_mount("sysfs", "/sys", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 
 	/* The kernel gives init the console as fds 0-2 when /dev/console existed in the
 	 * initramfs; otherwise open it now that devtmpfs has it. /dev/console never
@@ -141,6 +141,8 @@ void system_setup(void)
 	if (proc)
 		warn("no /proc (%s): no killall, no mount list",
 		     proc == ENODEV ? "kernel without PROC_FS" : strerror(proc));
+	if (sys)
+		err("no /sys (%s): no UIO device can be found", strerror(sys));
 	initctl_mark();
 }
 
