@@ -84,8 +84,7 @@ expect lean_blk_second_refused 1 env DVM_UIO_ROOT=$R timeout 10 "$NOSYS" "$DVM" 
 contains lean_blk_second_msg "uio_blk: journal $J locked: another uio_blk runs (pid $blk1)"
 
 # killed: its lock file is stale, the next one takes over
-kill -KILL $blk1
-wait $blk1 2>/dev/null
+{ kill -KILL $blk1; wait $blk1; } 2>/dev/null	# (no "Killed" notice from bash)
 DVM_UIO_ROOT=$R "$NOSYS" "$DVM" uio_blk --device "$R/disk" --capacity 64 --journal "$J" \
 	2>"$T_TMP/blk2.log" &
 blk2=$!
