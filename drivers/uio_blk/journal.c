@@ -33,10 +33,10 @@ struct blk_journal *blk_journal_open(const char *path, int *busy)
 
 	*busy = 0;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 && errno == ENOENT && strrchr(path, '/') > path) {
-		/* no such directory (no tmpfs mounted there, none in the rootfs): the
-		 * initramfs root is RAM too, and writable */
-		const char *alt = strrchr(path, '/');
+	if (fd < 0 && errno == ENOENT && !strncmp(path, "/tmp/", 5) && !strchr(path + 5, '/')) {
+		/* no /tmp (no tmpfs mounted there, none in the rootfs): the initramfs root
+		 * is RAM too, and writable. Only for /tmp: a PATH given elsewhere is meant. */
+		const char *alt = path + 4;
 		warn("journal %s: %m; using %s on the initramfs root", path, alt);
 		path = alt;
 		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
