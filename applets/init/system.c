@@ -193,6 +193,10 @@ static int load_one(const char *mod, char *params, size_t size, const char *cmdl
 		if (!access(path, F_OK)) {
 			info("module %s: no file in %s; built into the kernel or already loaded",
 			     name, MODULES_DIR);
+			if (*params)
+				warn("module %s: parameters '%s' not applied (for a built-in "
+				     "module: %s.PARAM=VALUE on the kernel command line)", name,
+				     params, name);
 			return 0;
 		}
 		err("module %s: not found in %s (expected %s.ko) nor built in", name,
