@@ -28,6 +28,6 @@ CONF
 
 BLKBENCH="$B/blkbench" BLKBENCH_CONF="$T_TMP/blkbench.conf" \
 	pack_initrd "$T_TMP/bench.cpio.gz" tests/bench/blk-bench.spec "$T_TMP/dvm.conf" || exit 1
-"$VMM_SIM" blk --kernel "$KERNEL_IMAGE" --initrd "$T_TMP/bench.cpio.gz" --capacity $CAP \
+"$VMM_SIM" blk "${VMM_KERNEL_ARGS[@]}" --initrd "$T_TMP/bench.cpio.gz" --capacity $CAP \
 	--window 16M --data 4M,4M,4M --append "rdinit=/bin/blkbench" --bench "$PATTERNS" --bench-rounds "$ROUNDS" \
 	--timeout 600 --stall 30 bench

@@ -22,5 +22,5 @@ printf '%s\n' "if eth0" "module virtio_mmio" "module virtio_net" "size 64" "size
 	"seconds $SECS" "rounds $ROUNDS" >"$T_TMP/netbench.conf"
 NETBENCH="$B/netbench" NETBENCH_CONF="$T_TMP/netbench.conf" \
 	pack_initrd "$T_TMP/bench.cpio.gz" tests/bench/net-bench.spec "$T_TMP/dvm.conf" || exit 1
-"$VMM_SIM" net --kernel "$KERNEL_IMAGE" --initrd "$T_TMP/bench.cpio.gz" \
+"$VMM_SIM" net "${VMM_KERNEL_ARGS[@]}" --initrd "$T_TMP/bench.cpio.gz" \
 	--append "rdinit=/bin/netbench" --timeout 900 --name net-bench ${NET_BENCH_LOG:+--log "$NET_BENCH_LOG"} "bench:$SECS:$ROUNDS"
