@@ -174,7 +174,12 @@ void dtb_set_memory(void *fdt, uint64_t base, uint64_t size)
 	n = put_reg(reg, ac, sc, base, size);
 	chk(fdt_setprop(fdt, node, "reg", reg, n), "memory reg");
 	/* offsets move on each deletion: look again every time */
-	for (int other; (other = other_memory_node(fdt, node)) >= 0;) {
+	for (;;) {
+		int other = other_memory_node(fdt, node);
+
+		if (other == -FDT_ERR_NOTFOUND)
+			break;
+		chk(other, "memory nodes");
 		chk(fdt_del_node(fdt, other), "delete a memory node");
 		node = fdt_subnode_offset(fdt, root, name);
 		chk(node, name);
