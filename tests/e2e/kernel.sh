@@ -6,7 +6,8 @@
 #   FILE    any file of the same form (a path containing a slash, or ending in .env)
 # An env file sets KVER, KERNEL_IMAGE, MODULES_DIR, EXTRA_MODULES_DIR (absolute, or
 # relative to the repo root) and optionally CONSOLE (ttyAMA0 or hvc0) and KERNEL_CONFIG
-# (the kernel's .config). A script may set, before sourcing its lib:
+# (the kernel's .config; else MODULES_DIR/build/.config, or config or .config next to
+# the Image, is used). A script may set, before sourcing its lib:
 #   E2E_KERNELS="debian ..."   the named kernels it can run on (default: all), and
 #   E2E_KERNELS_WHY="..."      why, for the SKIP line when another one is asked for.
 # Without DVM_TEST_KERNEL a script runs on DVM_TEST_KERNEL_DEFAULT, or on the first of
@@ -68,9 +69,16 @@ kernel_select() {
 		echo "FAIL: kernel: $env names no readable KERNEL_IMAGE ('${KERNEL_IMAGE:-}')"
 		exit 1
 	fi
-	# the kernel's .config: named, or the build tree modules_install links to
-	if [ -z "${KERNEL_CONFIG:-}" ] && [ -f "${MODULES_DIR:-/nonexistent}/build/.config" ]; then
-		KERNEL_CONFIG=$MODULES_DIR/build/.config
+	# the kernel's .config: named, or the build tree modules_install links to, or a
+	# config (.config) file next to the Image (make kernel's cache)
+	if [ -z "${KERNEL_CONFIG:-}" ]; then
+		for k in "${MODULES_DIR:-/nonexistent}/build/.config" "${KERNEL_IMAGE%/*}/config" \
+			"${KERNEL_IMAGE%/*}/.config"; do
+			if [ -f "$k" ]; then
+				KERNEL_CONFIG=$k
+				break
+			fi
+		done
 	fi
 	KERNEL_CONSOLE=${CONSOLE:-}
 	if [ -z "$KERNEL_CONSOLE" ]; then

@@ -13,13 +13,14 @@ cd "$(dirname "$0")/../.." || exit 1
 need_vmm_sim
 
 # RAM sizes per kernel: Debian's generic kernel needs ~53 MiB; with a 96 MiB window,
-# -kernel put the initramfs at (60 + 96) / 2 = 78 MiB, in the window. dvm's kernels run
-# in 8 MiB; at 18 MiB with the default 16 MiB window -kernel put the DTB at the window's
-# first page (the notify page).
+# -kernel put the initramfs at (60 + 96) / 2 = 78 MiB, in the window. dvm's kernels:
+# 12 MiB (what this workload needs is the kernel's business: the test is about the RAM
+# the guest sees), and 18 MiB, where with the default 16 MiB window -kernel put the DTB
+# on the window's first page (the notify page).
 if [ "$DVM_KERNEL_NAME" = debian ]; then
 	RUNS="60:96M 64:16M"
 else
-	RUNS="8:16M 18:16M"
+	RUNS="12:16M 18:16M"
 fi
 
 CONF="module uio_pdrv_genirq of_id=generic-uio
@@ -35,14 +36,15 @@ for run in $RUNS; do
 	rc=$?
 	printf '%s\n' "$out"
 	[ $rc = 0 ] || continue # its FAIL lines are above
-	if kernel_has CONFIG_PRINTK; then
+	if kernel_has CONFIG_PRINTK && [ "$KERNEL_CONSOLE" = ttyAMA0 ]; then
 		if printf '%s\n' "$out" | grep -q "^PASS: $name guest RAM: the kernel counts exactly $ram MiB"; then
 			pass "$name: exactly $ram MiB"
 		else
 			fail "$name: exactly $ram MiB" "no 'guest RAM' PASS line from vmm-sim"
 		fi
 	else
-		echo "SKIP: $name: exactly $ram MiB: the kernel has no printk, so no 'Memory:' line to read"
+		# hvc drops what is printed before virtio's console exists: the Memory: line
+		echo "SKIP: $name: exactly $ram MiB: no 'Memory:' line to read (no printk, or a console on hvc0, which starts after it)"
 	fi
 	printf '%s\n' "$out" | grep -q "^PASS: $name window: " && pass "$name: window checked" ||
 		fail "$name: window checked" "no 'window' PASS line from vmm-sim"

@@ -348,7 +348,7 @@ void vm_check_ram(struct vm *v, const struct vm_cfg *c)
 	    !(p = strstr(line, "Memory: ")) ||
 	    sscanf(p, "Memory: %luK/%luK available", &avail, &total) != 2) {
 		msg("guest RAM not checked: no 'Memory: ...K/...K available' line on the console "
-		    "(a kernel without printk, or quiet)");
+		    "(a kernel without printk, quiet, or hvc0, which starts after that line)");
 		return;
 	}
 	if (total != (unsigned long)c->ram_mb << 10)
