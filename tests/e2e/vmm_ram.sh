@@ -20,9 +20,9 @@ need_vmm_sim
 # on the window's first page (the notify page).
 image_size=$(od -An -t u8 -j 16 -N 8 "$KERNEL_IMAGE" | tr -d ' ')
 if [ "$((image_size >> 20))" -ge 16 ]; then
-	RUNS="60:96M 64:16M"
+	RUNS="60:96M 64:16M" TOO_SMALL=40
 else
-	RUNS="12:16M 18:16M"
+	RUNS="12:16M 18:16M" TOO_SMALL=6
 fi
 
 CONF="module uio_pdrv_genirq of_id=generic-uio
@@ -55,4 +55,16 @@ for run in $RUNS; do
 	printf '%s\n' "$out" | grep -q "^PASS: $name window: " && pass "$name: window checked" ||
 		fail "$name: window checked" "no 'window' PASS line from vmm-sim"
 done
+# Far too little RAM: the guest panics or the OOM killer takes the driver. The run must
+# fail at once, naming it (or QEMU's end after a panic), not wait for its deadline.
+name=ram-$TOO_SMALL-too-small
+out=$(blk_vm "$name" "$CONF" --ram "$TOO_SMALL" --capacity 32 --data 512K,256K,256K \
+	--disk 8M --seed 7 --timeout 60 2>&1)
+rc=$?
+line=$(printf '%s\n' "$out" | grep -m1 "^FAIL: $name boot: ")
+case $rc:$line in
+0:*) fail "$name: fails" "the run passed" ;;
+*"the guest cannot go on: "* | *"QEMU ended"*) pass "$name: fails at once: ${line#FAIL: }" ;;
+*) fail "$name: fails at once" "${line:-exit $rc, no boot FAIL line}" ;;
+esac
 finish && exit $status

@@ -359,17 +359,67 @@ void vm_check_ram(struct vm *v, const struct vm_cfg *c)
 		     c->ram_mb, avail, total);
 }
 
-int vm_alive(struct vm *v)
-{
-	pid_t r;
+/* Console lines after which the guest cannot serve: the run fails at once. */
+static const char *const guest_fatal[] = {
+	"Kernel panic - not syncing",
+	"Out of memory: Killed process",
+	"Attempted to kill init",
+};
 
+/* Look at the console's complete lines not looked at yet; die on a fatal one. */
+static void scan_console(struct vm *v)
+{
+	char buf[8192];
+	ssize_t n;
+
+	if (v->log_fd < 0)
+		return;
+	while ((n = pread(v->log_fd, buf, sizeof(buf) - 1, v->scanned)) > 0) {
+		char *line = buf, *nl;
+
+		buf[n] = 0;
+		while ((nl = memchr(line, '\n', (size_t)(buf + n - line)))) {
+			*nl = 0;
+			for (size_t i = 0; i < sizeof(guest_fatal) / sizeof(guest_fatal[0]); i++)
+				if (strstr(line, guest_fatal[i])) {
+					line[strcspn(line, "\r")] = 0;
+					die("the guest cannot go on: %s", line);
+				}
+			line = nl + 1;
+		}
+		if (line == buf) {
+			/* a line longer than the buffer: skip what we have of it */
+			v->scanned += n;
+			continue;
+		}
+		v->scanned += line - buf;
+		if (n < (ssize_t)sizeof(buf) - 1)
+			break;
+	}
+}
+
+static int reaped(struct vm *v)
+{
 	if (v->exited || !v->pid)
-		return 0;
-	r = waitpid(v->pid, &v->status, WNOHANG);
-	if (r == v->pid) {
+		return 1;
+	if (waitpid(v->pid, &v->status, WNOHANG) == v->pid) {
 		v->exited = 1;
 		cleanup_forget_pid(v->pid);
+		return 1;
+	}
+	return 0;
+}
+
+int vm_alive(struct vm *v)
+{
+	uint64_t t;
+
+	if (reaped(v))
 		return 0;
+	t = now_ns();
+	if (t - v->scanned_at >= 20000000u) {
+		v->scanned_at = t;
+		scan_console(v);
 	}
 	return 1;
 }
@@ -378,11 +428,12 @@ void vm_stop(struct vm *v)
 {
 	if (!v->pid)
 		return;
-	if (vm_alive(v)) {
+	/* reaped(), not vm_alive(): what the guest prints while stopping does not matter */
+	if (!reaped(v)) {
 		kill(v->pid, SIGTERM);
-		for (int i = 0; i < 200 && vm_alive(v); i++)
+		for (int i = 0; i < 200 && !reaped(v); i++)
 			sleep_us(10000);
-		if (vm_alive(v)) {
+		if (!reaped(v)) {
 			kill(v->pid, SIGKILL);
 			waitpid(v->pid, &v->status, 0);
 			v->exited = 1;

@@ -47,6 +47,8 @@ struct vm {
 	char log[256];            /* console (and QEMU's own messages) */
 	int log_fd;               /* open on it for reading, so it may be unlinked */
 	int hvc;                  /* console on hvc0 (SysRq is ^O, not a BREAK) */
+	off_t scanned;            /* console bytes looked at for a guest failure ... */
+	uint64_t scanned_at;      /* ... and when (now_ns) */
 	char sock[256];           /* qtest socket */
 };
 
@@ -75,7 +77,10 @@ void vm_start(struct vm *v, const struct vm_cfg *c, const char *dtb, const char 
  * quiet) is noted, not checked. */
 void vm_check_ram(struct vm *v, const struct vm_cfg *c);
 
-/* 1 while QEMU runs; 0 once it has exited (v->status holds the wait status). */
+/* 1 while QEMU runs; 0 once it has exited (v->status holds the wait status). While it
+ * runs, new console lines are looked at (every 20 ms at most) for a guest that cannot go
+ * on: a kernel panic or an OOM kill dies at once, quoting the line, instead of leaving
+ * the run to its timeout (a VM with too little RAM, e.g. under dvm-pack minram). */
 int vm_alive(struct vm *v);
 
 /* Stop QEMU: SIGTERM, then SIGKILL if it lingers; reaps it. Idempotent. */
