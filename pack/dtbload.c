@@ -78,11 +78,18 @@ int dtb_load(const char *path, struct dtb *d)
 	d->name = path;
 	buf = read_file(path, DTB_FILE_MAX, &len);
 	if (!buf) {
-		perr("cannot read device tree %s: %s", path,
-		     errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
+		perr("cannot read device tree %s: %s", path, input_error());
 		return -1;
 	}
 	if (len < 4 || fdt_magic(buf) != FDT_MAGIC) {
+		/* DTS is text: binary data is a damaged or foreign blob, not a DTS for dtc */
+		if (memchr(buf, 0, len)) {
+			perr("%s: not a DTB (magic 0x%08x, expected 0x%08x) and not a DTS (binary "
+			     "data: holds NUL bytes)", path, len >= 4 ? fdt_magic(buf) : 0,
+			     FDT_MAGIC);
+			free(buf);
+			return -1;
+		}
 		free(buf);
 		if (!(buf = run_dtc(path, &len)))
 			return -1;

@@ -58,16 +58,38 @@ int lopt_set(struct lopts *o, int c, const char *arg)
 	case 'd': o->dtb = arg; return 1;
 	case 0x100: return parse_size(arg, "--ram-base", &o->ram_base) ? -1 : 1;
 	case 0x101:
+		o->ram_size_given = 1;
 		if (!strcmp(arg, "auto")) {
 			o->ram_size = LAY_AUTO;
 			return 1;
 		}
-		return parse_size(arg, "--ram-size", &o->ram_size) ? -1 : 1;
+		if (parse_size(arg, "--ram-size", &o->ram_size))
+			return -1;
+		if (!o->ram_size || o->ram_size % SZ_4K) {
+			perr("bad --ram-size '%s': must be a non-zero multiple of 4 KiB (or auto)",
+			     arg);
+			return -1;
+		}
+		return 1;
 	case 0x102: return parse_size(arg, "--work", &o->work) ? -1 : 1;
 	case 0x103: o->bootargs = arg; return 1;
 	case 0x104: o->append = arg; return 1;
-	case 0x105: return parse_size(arg, "--initrd-at", &o->initrd_at) ? -1 : 1;
-	case 0x106: return parse_size(arg, "--dtb-at", &o->dtb_at) ? -1 : 1;
+	case 0x105:
+		if (parse_size(arg, "--initrd-at", &o->initrd_at))
+			return -1;
+		if (o->initrd_at % SZ_4K) {
+			perr("bad --initrd-at '%s': not 4 KiB aligned", arg);
+			return -1;
+		}
+		return 1;
+	case 0x106:
+		if (parse_size(arg, "--dtb-at", &o->dtb_at))
+			return -1;
+		if (o->dtb_at % 8) {
+			perr("bad --dtb-at '%s': not 8-byte aligned", arg);
+			return -1;
+		}
+		return 1;
 	case 0x107:
 		for (const char *p = arg; *p; p++)
 			if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
@@ -131,6 +153,15 @@ static int patch(const struct lctx *c, const struct lay_out *l, struct dtb *d)
 	    dtb_set_initrd(d, l->initrd, l->initrd_end) ||
 	    ((c->o.bootargs || c->o.append) && dtb_set_bootargs(d, c->o.bootargs, c->o.append)) ||
 	    dtb_pack(d)) {
+		dtb_free(d);
+		return -1;
+	}
+	int node = fdt_path_offset(d->fdt, "/chosen"), len = 0;
+	if (node >= 0 && fdt_getprop(d->fdt, node, "bootargs", &len) && len - 1 > BOOTARGS_MAX) {
+		perr("the kernel command line (/chosen bootargs%s) is %d bytes; an arm64 kernel "
+		     "keeps at most %d (COMMAND_LINE_SIZE) and would cut the rest off",
+		     c->o.bootargs || c->o.append ? " with --bootargs/--append-bootargs" : "",
+		     len - 1, BOOTARGS_MAX);
 		dtb_free(d);
 		return -1;
 	}
@@ -202,15 +233,15 @@ int layout_write(const struct lctx *c, const struct lres *r, const char *prefix)
 	text[0] = vmm_header(&v, guard, c->o.macro);
 	text[1] = memmap_text(&v);
 	text[2] = memmap_svg(&v);
-	if (write_file_atomic(dtb_out, r->d.fdt, fdt_totalsize(r->d.fdt)))
-		goto out;
-	for (int i = 0; i < 3; i++)
-		if (write_file_atomic(paths[i], text[i], strlen(text[i])))
-			goto out;
-	if (c->o.stub) {
+	{
 		uint8_t stub[STUB_SIZE];
+		const char *p[5] = { dtb_out, paths[0], paths[1], paths[2], c->o.stub };
+		const void *d[5] = { r->d.fdt, text[0], text[1], text[2], stub };
+		size_t l[5] = { fdt_totalsize(r->d.fdt), strlen(text[0]), strlen(text[1]),
+				strlen(text[2]), sizeof(stub) };
 		stub_build(stub, r->lay.dtb, r->lay.kernel);
-		if (write_file_atomic(c->o.stub, stub, sizeof(stub)))
+		/* all of them appear together, or none changes */
+		if (write_files_atomic(c->o.stub ? 5 : 4, p, d, l))
 			goto out;
 	}
 	rc = 0;
@@ -244,7 +275,7 @@ int cmd_layout(int argc, char **argv)
 	struct lctx c = { 0 };
 	struct lres r = { 0 };
 	const char *prefix = NULL;
-	char h[32];
+	char h[32], on[64];
 	int opt;
 
 	lopt_defaults(&c.o);
@@ -260,18 +291,18 @@ int cmd_layout(int argc, char **argv)
 			continue;
 		}
 		if (opt == ':')
-			return usage_error("option needs a value", argv[optind - 1]);
+			return usage_error("option needs a value", opt_named(argc, argv, opts, on));
 		int s = opt == '?' ? 0 : lopt_set(&c.o, opt, optarg);
 		if (s < 0)
 			return 2;
 		if (!s)
-			return usage_error("unknown option", argv[optind - 1]);
+			return usage_error("unknown option", opt_named(argc, argv, opts, on));
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument", argv[optind]);
 	if (lopt_check(&c.o))
 		return 2;
-	if (!c.o.ram_size)
+	if (!c.o.ram_size_given)
 		return usage_error("missing --ram-size SIZE|auto", NULL);
 	if (!prefix)
 		return usage_error("missing -o PREFIX", NULL);
@@ -279,6 +310,7 @@ int cmd_layout(int argc, char **argv)
 		layout_free(&c, &r);
 		return 1;
 	}
+	printf("kernel %s: arm64 Image, %s\n", c.o.kernel, c.k.kind);
 	printf("guest RAM 0x%llx, %s: kernel 0x%llx, initramfs 0x%llx-0x%llx, DTB 0x%llx "
 	       "(%u bytes); wrote %s.{dtb,h,map,svg}\n", (unsigned long long)r.lay.ram_base,
 	       human_size(r.lay.ram_size, h), (unsigned long long)r.lay.kernel,
