@@ -103,7 +103,7 @@ echo old >"$T/r.dtb"
 reject() { # NAME MESSAGE ARGS...
 	local name=$1 msg=$2
 	shift 2
-	expect "$name" 1 "$PACK" layout -i "$T/initrd" -o "$T/r" "$@"
+	expect "$name" 1 timeout 20 "$PACK" layout -i "$T/initrd" -o "$T/r" "$@"
 	contains "${name}_message" "$msg"
 }
 reject layout_rej_dtb_cross "crosses the 2 MiB boundary at 0x42000000" -k "$T/Image" -d "$T/virt.dtb" --ram-size 64M --dtb-at 0x41fff000
