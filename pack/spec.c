@@ -470,12 +470,17 @@ static int d_file(struct spec *s, char **f, int n, const struct where *w)
 		}
 		nn++;
 	}
+	/* All parents first: a name of the line may be the parent of another ("/a" and
+	 * "/a/b"), which then clashes with the directory made for it. */
+	for (int i = 0; i < nn; i++)
+		if (ensure_parents(s, names[i], w))
+			goto out;
 	for (int i = 0; i < nn; i++) {
 		struct entry probe = e;
 		probe.name = names[i];
 		probe.file = w->file;
 		probe.line = w->line;
-		if (ensure_parents(s, names[i], w) || check_new(s, &probe, w))
+		if (check_new(s, &probe, w))
 			goto out;
 	}
 	first = s->n;
