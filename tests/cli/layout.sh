@@ -140,6 +140,13 @@ printf '/dts-v1/;\n/ { oops\n' >"$T/broken.dts"
 reject layout_rej_dtc "dtc failed to compile" -k "$T/Image" -d "$T/broken.dts" --ram-size 64M
 reject layout_rej_dtb_magic "$T/initrd: not a DTB (magic 0x" -k "$T/Image" -d "$T/initrd" --ram-size 64M
 contains layout_rej_dtb_magic_not_dts "expected 0xd00dfeed) and not a DTS (binary data: holds NUL bytes)"
+# a DTB older than version 16: refused before libfdt (whose fdt_check_full crashes on
+# some such blobs: tests/fuzz/corpus-pack_dtb/version4-libfdt-crash)
+cp "$T/virt.dtb" "$T/v4.dtb"
+printf '\0\0\0\4' | dd of="$T/v4.dtb" bs=1 seek=20 conv=notrunc 2>/dev/null
+reject layout_rej_dtb_version "$T/v4.dtb: not a usable DTB: version 4 (dvm-pack reads versions 16 and 17" -k "$T/Image" -d "$T/v4.dtb" --ram-size 64M
+tail -c +25 "$(dirname "$0")/../fuzz/corpus-pack_dtb/version4-libfdt-crash" >"$T/crash.dtb" 2>/dev/null &&
+	reject layout_rej_dtb_libfdt_crash "not a usable DTB: version 4" -k "$T/Image" -d "$T/crash.dtb" --ram-size 64M
 printf 'console=hvc0 %02000d' 0 >"$T/args"
 reject layout_rej_bootargs_long "the kernel command line (/chosen bootargs with --bootargs/--append-bootargs) is 4027 bytes; an arm64 kernel keeps at most 2047" \
 	-k "$T/Image" -d "$T/virt.dtb" --ram-size 64M --bootargs "$(cat "$T/args") $(cat "$T/args")"

@@ -1,6 +1,6 @@
 /* libFuzzer target: dvm-pack's DTB reading and patching (pack/dtbscan.c, fdtpatch.c):
  * the regions a blob declares, then the memory node, /chosen initrd range and bootargs
- * set and the blob packed, as `dvm-pack layout` does. The input is 24 bytes of
+ * set and the blob packed, as `dvm-pack layout` does (after dtb_check, dtb_load's check). The input is 24 bytes of
  * parameters (RAM base and size, initrd start and length) followed by the blob. Every
  * patched blob must pass libfdt's full check and hold the values asked for. */
 #include <libfdt.h>
@@ -35,8 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* as dtb_load: a whole valid blob, opened in a buffer of exactly its size */
 	void *buf = malloc(size);
 	memcpy(buf, data, size);
-	if (fdt_check_header(buf) || fdt_totalsize(buf) > size ||
-	    fdt_check_full(buf, fdt_totalsize(buf)) || !ram) {
+	if (!ram || dtb_check(buf, size, "fuzz.dtb")) {
 		free(buf);
 		return 0;
 	}
