@@ -186,7 +186,7 @@ usage layout_usage_initrd_max "bad --initrd-at '0xffffffffffffffff': not 4 KiB a
 usage layout_usage_dtb_max "bad --dtb-at '0xffffffffffffffff': not 8-byte aligned" --ram-size 64M --dtb-at 0xffffffffffffffff
 usage layout_usage_dtb_align "bad --dtb-at '0x41f00004': not 8-byte aligned" --ram-size 64M --dtb-at 0x41f00004
 reject layout_rej_initrd_high "is outside guest RAM" -k "$T/Image" -d "$T/virt.dtb" --ram-size 64M --initrd-at 0xfffffffffffff000
-reject layout_rej_dtb_high "DTB [0xfffffffffffffff8," -k "$T/Image" -d "$T/virt.dtb" --ram-size 64M --dtb-at 0xfffffffffffffff8
+reject layout_rej_dtb_high "DTB [0xfffffffffffffff8, 2^64 + 0x" -k "$T/Image" -d "$T/virt.dtb" --ram-size 64M --dtb-at 0xfffffffffffffff8
 expect layout_help 0 "$PACK" layout --help
 contains layout_help_text "Usage: dvm-pack layout"
 
