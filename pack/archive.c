@@ -14,10 +14,10 @@ static int copy_file(struct ostream *os, const struct entry *e, const char *path
 {
 	static char buf[1 << 16];
 	uint64_t left = e->size;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), r = -1;
+	int fd = open_input(path), r = -1;
 
 	if (fd < 0) {
-		perr("cannot read '%s' for %s: %s", path, e->name, strerror(errno));
+		perr("cannot read '%s' for %s: %s", path, e->name, input_error());
 		return -1;
 	}
 	while (left) {

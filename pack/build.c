@@ -14,6 +14,7 @@
 #include "cmds.h"
 #include "spec.h"
 #include "util.h"
+#include "wfile.h"
 
 const char build_usage[] =
 	"Usage: dvm-pack [-o OUT.cpio.gz] [-m MODDIR]... [--no-gzip] [--mtime N] SPEC...\n"
@@ -35,16 +36,6 @@ const char build_usage[] =
 	"Missing parent directories are added (0755, root); /dev/console (c 5 1) is added\n"
 	"unless declared; with modules, /lib/modules/modules.dep is written. See docs/pack.md.\n";
 
-static char *tmp_path;	/* the temporary archive, removed if we are interrupted */
-
-static void on_signal(int sig)
-{
-	if (tmp_path)
-		unlink(tmp_path);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 static int usage_error(const char *msg, const char *arg)
 {
 	fprintf(stderr, "dvm-pack: %s%s%s\n(dvm-pack --help for usage)\n", msg, arg ? ": " : "",
@@ -63,79 +54,32 @@ static int parse_mtime(const char *v, const char *what, uint32_t *out)
 	return 0;
 }
 
-/* Write the archive into a temporary file beside `out`, then rename it over `out`. */
-static int write_atomic(const struct spec *s, uint32_t mtime, int gzip, const char *out)
+static int sink(void *ctx, const void *buf, size_t n)
 {
-	const char *slash = strrchr(out, '/');
-	char *dir = slash ? xasprintf("%.*s", (int)(slash - out + (slash == out)), out) : xstrdup(".");
-	struct ostream os;
-	struct fd_sink sink = { -1, out };
-	int r = -1, dfd;
-	mode_t um = umask(0);
-
-	umask(um);
-	tmp_path = xasprintf("%s/.%s.XXXXXX", dir, slash ? slash + 1 : out);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	sink.fd = mkstemp(tmp_path);
-	if (sink.fd < 0) {
-		perr("cannot create a temporary file in %s: %s", dir, strerror(errno));
-		goto out;
-	}
-	if (fchmod(sink.fd, 0666 & ~um)) {
-		perr("cannot set the mode of %s: %s", tmp_path, strerror(errno));
-		goto out;
-	}
-	if (os_init(&os, gzip, fd_sink_write, &sink))
-		goto out;
-	if (archive_write(s, mtime, &os)) {
-		os_abort(&os);
-		goto out;
-	}
-	if (os_finish(&os))
-		goto out;
-	if (fsync(sink.fd) || close(sink.fd)) {
-		sink.fd = -1;
-		perr("cannot write %s: %s", out, strerror(errno));
-		goto out;
-	}
-	sink.fd = -1;
-	if (rename(tmp_path, out)) {
-		perr("cannot rename %s to %s: %s", tmp_path, out, strerror(errno));
-		goto out;
-	}
-	free(tmp_path);
-	tmp_path = NULL;
-	/* Make the rename itself durable. */
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	r = 0;
-out:
-	if (sink.fd >= 0)
-		close(sink.fd);
-	if (tmp_path) {
-		unlink(tmp_path);
-		free(tmp_path);
-		tmp_path = NULL;
-	}
-	free(dir);
-	return r;
+	return wout_write(ctx, buf, n);
 }
 
-static int write_stdout(const struct spec *s, uint32_t mtime, int gzip)
+/* Write the archive to `out` (see wfile.h: a regular file is replaced atomically, a
+ * device or FIFO written through, "-" is standard output). */
+static int write_out(const struct spec *s, uint32_t mtime, int gzip, const char *out)
 {
 	struct ostream os;
-	struct fd_sink sink = { 1, "standard output" };
-	if (os_init(&os, gzip, fd_sink_write, &sink))
+	struct wout w;
+
+	if (wout_open(&w, out))
 		return -1;
+	if (os_init(&os, gzip, sink, &w))
+		goto fail;
 	if (archive_write(s, mtime, &os)) {
 		os_abort(&os);
-		return -1;
+		goto fail;
 	}
-	return os_finish(&os);
+	if (os_finish(&os))
+		goto fail;
+	return wout_commit(&w);
+fail:
+	wout_abort(&w);
+	return -1;
 }
 
 int cmd_build(int argc, char **argv)
@@ -144,9 +88,11 @@ int cmd_build(int argc, char **argv)
 		{ "no-gzip", no_argument, NULL, 'z' },
 		{ "mtime", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL, *mtime_arg = NULL;
+	char on[64];
 	char **dirs = xmalloc(sizeof(char *) * (size_t)argc);
 	int ndirs = 0, gzip = 1, c, r = 1;
 	uint32_t mtime = 0;
@@ -171,19 +117,24 @@ int cmd_build(int argc, char **argv)
 			fputs(build_usage, stdout);
 			free(dirs);
 			return 0;
+		case 'V':
+			free(dirs);
+			return print_version();
 		case ':':
 			free(dirs);
-			return usage_error("option needs a value", argv[optind - 1]);
+			return usage_error("option needs a value", opt_named(argc, argv, opts, on));
 		default:
 			free(dirs);
-			return usage_error("unknown option", argv[optind - 1]);
+			return usage_error("unknown option", opt_named(argc, argv, opts, on));
 		}
 	}
 	if (optind == argc) {
 		free(dirs);
 		return usage_error("no SPEC file given", NULL);
 	}
-	if (!out && isatty(1)) {
+	if (!out)
+		out = "-";
+	if (!strcmp(out, "-") && isatty(1)) {
 		free(dirs);
 		return usage_error("refusing to write an archive to a terminal; use -o FILE", NULL);
 	}
@@ -213,7 +164,7 @@ int cmd_build(int argc, char **argv)
 			goto out;
 	if (spec_finish(&s))
 		goto out;
-	if (out ? write_atomic(&s, mtime, gzip, out) : write_stdout(&s, mtime, gzip))
+	if (write_out(&s, mtime, gzip, out))
 		goto out;
 	r = 0;
 out:

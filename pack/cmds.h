@@ -7,6 +7,7 @@ int cmd_build(int argc, char **argv);	/* the default: build an archive */
 int cmd_list(int argc, char **argv);	/* --list ARCHIVE */
 int cmd_layout(int argc, char **argv);	/* layout: guest memory layout (layout.c) */
 int cmd_minram(int argc, char **argv);	/* minram: smallest RAM that boots (minram.c) */
+int print_version(void);	/* --version (main.c) */
 extern const char build_usage[];
 extern const char list_usage[];
 

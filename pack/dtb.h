@@ -17,6 +17,9 @@ struct dtb {
  * `dtc -I dts -O dtb`. The blob is checked with fdt_check_full(). 0 or -1 (reported). */
 int dtb_load(const char *path, struct dtb *d);
 void dtb_free(struct dtb *d);
+/* Is buf (len bytes) a complete, valid blob dvm-pack can patch? 0, or -1 (reported,
+ * naming `name`). dtb_load does this. */
+int dtb_check(const void *buf, size_t len, const char *name);
 
 /* Regions the DTB declares: reg entries of generic-uio nodes, /reserved-memory
  * children, /memreserve/ entries (addresses translated to CPU physical addresses

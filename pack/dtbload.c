@@ -68,6 +68,31 @@ static char *run_dtc(const char *path, size_t *len)
 	return buf;
 }
 
+int dtb_check(const void *buf, size_t len, const char *name)
+{
+	int r;
+
+	if (len < sizeof(struct fdt_header)) {
+		perr("%s: not a valid DTB: %zu bytes, shorter than the header", name, len);
+		return -1;
+	}
+	/* Versions before 16 (node names as full paths) are refused before libfdt sees
+	 * them: fdt_check_full() of libfdt 1.6.1 reads through a NULL pointer on some
+	 * such blobs (found by the pack_dtb fuzz target). dtc and QEMU write 17. */
+	if (fdt_version(buf) < 16) {
+		perr("%s: not a usable DTB: version %u (dvm-pack reads versions 16 and 17, as "
+		     "dtc writes them)", name, fdt_version(buf));
+		return -1;
+	}
+	if ((r = fdt_check_header(buf)) || fdt_totalsize(buf) > len ||
+	    (r = fdt_check_full(buf, len))) {
+		perr("%s: not a valid DTB: %s", name,
+		     r ? fdt_strerror(r) : "totalsize is larger than the file");
+		return -1;
+	}
+	return 0;
+}
+
 int dtb_load(const char *path, struct dtb *d)
 {
 	size_t len;
@@ -78,19 +103,23 @@ int dtb_load(const char *path, struct dtb *d)
 	d->name = path;
 	buf = read_file(path, DTB_FILE_MAX, &len);
 	if (!buf) {
-		perr("cannot read device tree %s: %s", path,
-		     errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
+		perr("cannot read device tree %s: %s", path, input_error());
 		return -1;
 	}
 	if (len < 4 || fdt_magic(buf) != FDT_MAGIC) {
+		/* DTS is text: binary data is a damaged or foreign blob, not a DTS for dtc */
+		if (memchr(buf, 0, len)) {
+			perr("%s: not a DTB (magic 0x%08x, expected 0x%08x) and not a DTS (binary "
+			     "data: holds NUL bytes)", path, len >= 4 ? fdt_magic(buf) : 0,
+			     FDT_MAGIC);
+			free(buf);
+			return -1;
+		}
 		free(buf);
 		if (!(buf = run_dtc(path, &len)))
 			return -1;
 	}
-	if ((r = fdt_check_header(buf)) || fdt_totalsize(buf) > len ||
-	    (r = fdt_check_full(buf, len))) {
-		perr("%s: not a valid DTB: %s", path,
-		     r ? fdt_strerror(r) : "totalsize is larger than the file");
+	if (dtb_check(buf, len, path)) {
 		free(buf);
 		return -1;
 	}

@@ -67,18 +67,28 @@ int image_parse(const uint8_t *h, size_t len, uint64_t file_size, const char *na
 	k->image_size = le(h + 16, 8);
 	k->flags = le(h + 24, 8);
 
-	/* code0 branches to the kernel's entry code, or (EFI stub) is an instruction
-	 * whose encoding starts with "MZ" and code1 is that branch. */
+	/* The entry is at offset 0: code0 branches to the kernel's entry code; or, with
+	 * an EFI stub, code0 is an instruction whose encoding starts with "MZ" and code1
+	 * is that branch; or, built without CONFIG_EFI (5.10 on), code0 is a NOP and code1
+	 * the branch. The boot protocol asks nothing more of code0, so any other first
+	 * instruction followed by a branch is accepted too. */
 	if ((k->code0 & 0xffff) == 0x5a4d) {
 		k->efi = 1;
+		k->kind = "EFI stub (\"MZ\" code0, branch in code1)";
 		if (!is_branch(k->code1, 4, file_size)) {
 			perr("%s: code1 is 0x%08x: after an EFI \"MZ\" code0 it must be a branch "
 			     "into the image", name, k->code1);
 			return -1;
 		}
-	} else if (!is_branch(k->code0, 0, file_size)) {
-		perr("%s: code0 is 0x%08x: neither a branch into the image nor an EFI \"MZ\" "
-		     "header", name, k->code0);
+	} else if (is_branch(k->code0, 0, file_size)) {
+		k->kind = "no EFI stub (branch in code0)";
+	} else if (is_branch(k->code1, 4, file_size)) {
+		k->kind = k->code0 == A64_NOP ? "no EFI stub (NOP code0, branch in code1)" :
+			"no EFI stub (code0 an instruction, branch in code1)";
+	} else {
+		perr("%s: code0 is 0x%08x and code1 0x%08x: neither is a branch into the image "
+		     "(expected a branch in code0, or in code1 after an EFI \"MZ\" or a NOP)",
+		     name, k->code0, k->code1);
 		return -1;
 	}
 
@@ -136,14 +146,14 @@ int image_read(const char *path, struct kimage *k)
 	uint8_t h[IMAGE_HDR_SIZE];
 	struct stat st;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open_input(path);
 
 	if (fd < 0) {
-		perr("cannot open kernel %s: %s", path, strerror(errno));
+		perr("cannot read kernel %s: %s", path, input_error());
 		return -1;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		perr("kernel %s: not a regular file", path);
+	if (fstat(fd, &st)) {
+		perr("cannot read kernel %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}

@@ -9,6 +9,7 @@
 #define IMAGE_MAGIC 0x644d5241u		/* "ARM\x64" at offset 56, little-endian */
 #define IMAGE_OLD_TEXT_OFFSET 0x80000u	/* implied when image_size is 0 (before v3.17) */
 #define IMAGE_MIN_ESTIMATE (16u << 20)	/* floor of the image_size estimate for those */
+#define A64_NOP 0xd503201fu
 
 struct kimage {
 	uint32_t code0, code1;
@@ -20,6 +21,7 @@ struct kimage {
 	unsigned page_kib;	/* flags bits 1-2: 4, 16, 64, or 0 = unspecified */
 	int anywhere;		/* flags bit 3: the base may be anywhere in RAM */
 	int efi;		/* code0 is the "MZ" of a PE/COFF header (EFI stub) */
+	const char *kind;	/* how it starts, for people: "EFI stub (\"MZ\" code0, ...)" */
 	int estimated;		/* image_size was 0: the value is dvm-pack's estimate */
 };
 

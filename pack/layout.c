@@ -66,16 +66,38 @@ int lopt_set(struct lopts *o, int c, const char *arg)
 	case 'd': o->dtb = arg; return 1;
 	case 0x100: return parse_size(arg, "--ram-base", &o->ram_base) ? -1 : 1;
 	case 0x101:
+		o->ram_size_given = 1;
 		if (!strcmp(arg, "auto")) {
 			o->ram_size = LAY_AUTO;
 			return 1;
 		}
-		return parse_size(arg, "--ram-size", &o->ram_size) ? -1 : 1;
+		if (parse_size(arg, "--ram-size", &o->ram_size))
+			return -1;
+		if (!o->ram_size || o->ram_size % SZ_4K) {
+			perr("bad --ram-size '%s': must be a non-zero multiple of 4 KiB (or auto)",
+			     arg);
+			return -1;
+		}
+		return 1;
 	case 0x102: return parse_size(arg, "--work", &o->work) ? -1 : 1;
 	case 0x103: o->bootargs = arg; return 1;
 	case 0x104: o->append = arg; return 1;
-	case 0x105: return parse_size(arg, "--initrd-at", &o->initrd_at) ? -1 : 1;
-	case 0x106: return parse_size(arg, "--dtb-at", &o->dtb_at) ? -1 : 1;
+	case 0x105:
+		if (parse_size(arg, "--initrd-at", &o->initrd_at))
+			return -1;
+		if (o->initrd_at % SZ_4K) {
+			perr("bad --initrd-at '%s': not 4 KiB aligned", arg);
+			return -1;
+		}
+		return 1;
+	case 0x106:
+		if (parse_size(arg, "--dtb-at", &o->dtb_at))
+			return -1;
+		if (o->dtb_at % 8) {
+			perr("bad --dtb-at '%s': not 8-byte aligned", arg);
+			return -1;
+		}
+		return 1;
 	case 0x107:
 		for (const char *p = arg; *p; p++)
 			if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
@@ -159,6 +181,15 @@ static int patch(const struct lctx *c, const struct lay_out *l, struct dtb *d)
 		dtb_free(d);
 		return -1;
 	}
+	int node = fdt_path_offset(d->fdt, "/chosen"), len = 0;
+	if (node >= 0 && fdt_getprop(d->fdt, node, "bootargs", &len) && len - 1 > BOOTARGS_MAX) {
+		perr("the kernel command line (/chosen bootargs%s) is %d bytes; an arm64 kernel "
+		     "keeps at most %d (COMMAND_LINE_SIZE) and would cut the rest off",
+		     c->o.bootargs || c->o.append ? " with --bootargs/--append-bootargs" : "",
+		     len - 1, BOOTARGS_MAX);
+		dtb_free(d);
+		return -1;
+	}
 	return 0;
 }
 
@@ -229,15 +260,15 @@ int layout_write(const struct lctx *c, const struct lres *r, const char *prefix)
 	text[1] = memmap_text(&v);
 	text[2] = memmap_svg(&v);
 	text[3] = sdf_fragment(&v, c->o.vm_name, c->o.vmm_vaddr);
-	if (write_file_atomic(dtb_out, r->d.fdt, fdt_totalsize(r->d.fdt)))
-		goto out;
-	for (int i = 0; i < 4; i++)
-		if (write_file_atomic(paths[i], text[i], strlen(text[i])))
-			goto out;
-	if (c->o.stub) {
+	{
 		uint8_t stub[STUB_SIZE];
+		const char *p[6] = { dtb_out, paths[0], paths[1], paths[2], paths[3], c->o.stub };
+		const void *d[6] = { r->d.fdt, text[0], text[1], text[2], text[3], stub };
+		size_t l[6] = { fdt_totalsize(r->d.fdt), strlen(text[0]), strlen(text[1]),
+				strlen(text[2]), strlen(text[3]), sizeof(stub) };
 		stub_build(stub, r->lay.dtb, r->lay.kernel);
-		if (write_file_atomic(c->o.stub, stub, sizeof(stub)))
+		/* all of them appear together, or none changes */
+		if (write_files_atomic(c->o.stub ? 6 : 5, p, d, l))
 			goto out;
 	}
 	rc = 0;
@@ -271,7 +302,7 @@ int cmd_layout(int argc, char **argv)
 	struct lctx c = { 0 };
 	struct lres r = { 0 };
 	const char *prefix = NULL;
-	char h[32];
+	char h[32], on[64];
 	int opt;
 
 	lopt_defaults(&c.o);
@@ -287,18 +318,18 @@ int cmd_layout(int argc, char **argv)
 			continue;
 		}
 		if (opt == ':')
-			return usage_error("option needs a value", argv[optind - 1]);
+			return usage_error("option needs a value", opt_named(argc, argv, opts, on));
 		int s = opt == '?' ? 0 : lopt_set(&c.o, opt, optarg);
 		if (s < 0)
 			return 2;
 		if (!s)
-			return usage_error("unknown option", argv[optind - 1]);
+			return usage_error("unknown option", opt_named(argc, argv, opts, on));
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument", argv[optind]);
 	if (lopt_check(&c.o))
 		return 2;
-	if (!c.o.ram_size)
+	if (!c.o.ram_size_given)
 		return usage_error("missing --ram-size SIZE|auto", NULL);
 	if (!prefix)
 		return usage_error("missing -o PREFIX", NULL);
@@ -306,6 +337,7 @@ int cmd_layout(int argc, char **argv)
 		layout_free(&c, &r);
 		return 1;
 	}
+	printf("kernel %s: arm64 Image, %s\n", c.o.kernel, c.k.kind);
 	printf("guest RAM 0x%llx, %s: kernel 0x%llx, initramfs 0x%llx-0x%llx, DTB 0x%llx "
 	       "(%u bytes); wrote %s.{dtb,h,system,map,svg}\n", (unsigned long long)r.lay.ram_base,
 	       human_size(r.lay.ram_size, h), (unsigned long long)r.lay.kernel,

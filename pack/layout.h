@@ -8,6 +8,7 @@
 #include "place.h"
 
 #define LAYOUT_MAX_DT 64	/* regions a DTB may declare */
+#define BOOTARGS_MAX 2047	/* arm64 COMMAND_LINE_SIZE (2048) less the NUL */
 
 struct lopts {
 	const char *kernel, *initrd, *dtb;
@@ -17,6 +18,7 @@ struct lopts {
 	const char *vm_name;		/* the system description's virtual_machine */
 	uint64_t vmm_vaddr;		/* where the VMM maps guest RAM */
 	uint64_t ram_base, ram_size, work, initrd_at, dtb_at;
+	int ram_size_given;		/* --ram-size given (ram_size LAY_AUTO: auto) */
 };
 
 /* getopt_long entries of the layout options (shared by layout and minram); the
@@ -41,7 +43,9 @@ struct lopts {
 
 void lopt_defaults(struct lopts *o);
 /* Apply option c (from LOPT_ENTRIES) with its argument: 1 handled, 0 not a layout
- * option, -1 bad value (reported). 'o' is left to the caller. */
+ * option, -1 bad value (reported, naming the option). 'o' is left to the caller.
+ * Every value is either used or rejected: addresses and sizes are checked for their
+ * alignment here, so no value can be mistaken for LAY_AUTO. */
 int lopt_set(struct lopts *o, int c, const char *arg);
 /* The -k/-i/-d checks: 0, or -1 naming the missing option. */
 int lopt_check(const struct lopts *o);

@@ -74,8 +74,8 @@ int cmd_list(int argc, char **argv)
 	if (!strcmp(path, "-")) {
 		fd = 0;
 		path = "standard input";
-	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		perr("cannot open %s: %s", path, strerror(errno));
+	} else if ((fd = open_input(path)) < 0) {
+		perr("cannot open %s: %s", path, input_error());
 		return 1;
 	}
 	r = is_open_fd(&is, fd, path);

@@ -6,6 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 #include "cmds.h"
+#include "pack_version.h"
+
+int print_version(void)
+{
+	printf("dvm-pack %s\n", PACK_VERSION);
+	return 0;
+}
 
 static const struct cmd {
 	const char *name;
@@ -31,6 +38,8 @@ int main(int argc, char **argv)
 	if (argc > 1) {
 		if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 			return help();
+		if (!strcmp(argv[1], "--version"))
+			return print_version();
 		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 			if (!strcmp(argv[1], cmds[i].name))
 				return cmds[i].fn(argc - 1, argv + 1);

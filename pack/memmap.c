@@ -84,6 +84,7 @@ char *memmap_text(const struct lay_view *v)
 		(unsigned long long)k->text_offset, k->page_kib ? "" : "page size unspecified",
 		k->page_kib == 4 ? "4 KiB pages" : k->page_kib == 16 ? "16 KiB pages" :
 		k->page_kib == 64 ? "64 KiB pages" : "", k->big_endian ? "big-endian" : "little-endian");
+	fprintf(f, "#         %s\n", k->kind);
 	fprintf(f, "# initrd  %s: %llu bytes\n", v->initrd_path, (unsigned long long)v->initrd_size);
 	fprintf(f, "# dtb     %s -> %s: %llu bytes\n", v->dtb_in, v->dtb_out, (unsigned long long)v->dtb_size);
 	if (v->bootargs)

@@ -4,6 +4,7 @@
  * margin, checked by one more boot, and the layout for it. The search is deterministic:
  * the probes depend only on the range and the outcomes. */
 #include <errno.h>
+#include <libfdt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,8 @@ const char minram_usage[] =
 	"                       [--min SIZE] [--max SIZE] [--step SIZE] [--timeout SEC]\n"
 	"                       [--fail-pattern ERE] [--margin-pct N] [--margin-min SIZE]\n"
 	"                       [--probe-base ADDR] [--qemu PROG] [--qemu-arg ARG]...\n"
-	"                       [--log-dir DIR] [layout options: --ram-base, --bootargs, ...]\n"
+	"                       [--log-dir DIR] [--console ttyAMA0|hvc0]\n"
+	"                       [layout options: --ram-base, --bootargs, ...]\n"
 	"Find the smallest guest RAM with which the VM still becomes ready, by bisection over\n"
 	"boots under QEMU (kernel, initramfs, DTB and a boot stub loaded at the layout's\n"
 	"addresses, no -kernel), then write the layout (as `dvm-pack layout`) for the\n"
@@ -49,7 +51,11 @@ const char minram_usage[] =
 	"  --ram-base ADDR      guest RAM base of the written layout (default 0x40000000)\n"
 	"  --qemu PROG          default qemu-system-aarch64\n"
 	"  --qemu-arg ARG       one more QEMU argument (repeatable)\n"
-	"  --log-dir DIR        keep each probe's console log as DIR/probe-<MiB>M.log\n";
+	"  --log-dir DIR        keep each probe's console log as DIR/probe-<MiB>M.log\n"
+	"  --console NAME       the guest console the probes read: ttyAMA0 (PL011, QEMU's\n"
+	"                       -serial) or hvc0 (a virtio console, max_ports=1); given,\n"
+	"                       console=NAME is appended to the bootargs; default: the\n"
+	"                       last console= of the bootargs, else ttyAMA0\n";
 
 /* Temporary files, removed on exit and on SIGINT/SIGTERM/SIGHUP. */
 static char tmpdir[256];
@@ -126,9 +132,28 @@ static int probe(struct search *s, uint64_t size)
 	fflush(stdout);
 	dtb_free(&r.d);
 	free(prefix), free(stub), free(dtb), free(hdr), free(log);
-	if (res == PROBE_ERROR)
+	if (res == PROBE_ERROR) {
+		perr("the probe with %s could not boot: %s", human_size(size, h), why);
 		return -1;
+	}
 	return res == PROBE_READY;
+}
+
+/* With no --console: hvc0 when the last console= of the bootargs the kernel will see
+ * (--bootargs or the DTB's, then --append-bootargs) names an hvc. */
+static int console_is_hvc(const struct lctx *c)
+{
+	int node = fdt_path_offset(c->src.fdt, "/chosen"), len;
+	const char *dt = node >= 0 ? fdt_getprop(c->src.fdt, node, "bootargs", &len) : NULL;
+	const char *parts[2] = { c->o.bootargs ? c->o.bootargs :
+				 dt && len > 0 && memchr(dt, 0, (size_t)len) ? dt : "", c->o.append };
+	int hvc = 0;
+
+	for (int i = 0; i < 2; i++)
+		for (const char *p = parts[i]; p && (p = strstr(p, "console=")); p += 8)
+			if (p == parts[i] || p[-1] == ' ')
+				hvc = !strncmp(p + 8, "hvc", 3);
+	return hvc;
 }
 
 static int usage_error(const char *msg, const char *arg)
@@ -167,15 +192,17 @@ int cmd_minram(int argc, char **argv)
 		{ "qemu", required_argument, NULL, 0x20a },
 		{ "qemu-arg", required_argument, NULL, 0x20b },
 		{ "log-dir", required_argument, NULL, 0x20c },
+		{ "console", required_argument, NULL, 0x20d },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct search s;
-	const char *prefix = NULL, *ready_pat = NULL, *fail_pat = DEFAULT_FAIL;
+	const char *prefix = NULL, *ready_pat = NULL, *fail_pat = DEFAULT_FAIL, *console = NULL;
+	char *append = NULL;
 	uint64_t min = 32 << 20, max = 256 << 20, margin_min = 4 << 20;
 	unsigned long long pct = 25, tmo = 30;
 	regex_t ready_re, fail_re;
-	char h[32], h2[32];
+	char h[32], h2[32], on[64];
 	int opt, rc = 1;
 
 	memset(&s, 0, sizeof(s));
@@ -190,7 +217,7 @@ int cmd_minram(int argc, char **argv)
 		switch (opt) {
 		case 'h': fputs(minram_usage, stdout); return 0;
 		case 'o': prefix = optarg; break;
-		case ':': return usage_error("option needs a value", argv[optind - 1]);
+		case ':': return usage_error("option needs a value", opt_named(argc, argv, opts, on));
 		case 0x200: ready_pat = optarg; break;
 		case 0x201: s.q.ready_cmd = optarg; break;
 		case 0x202: fail_pat = optarg; break;
@@ -214,10 +241,17 @@ int cmd_minram(int argc, char **argv)
 			s.q.extra[s.q.nextra++] = optarg;
 			break;
 		case 0x20c: s.log_dir = optarg; break;
+		case 0x20d:
+			if (strcmp(optarg, "hvc0") && strcmp(optarg, "ttyAMA0")) {
+				perr("bad --console '%s' (ttyAMA0 or hvc0)", optarg);
+				return 2;
+			}
+			console = optarg;
+			break;
 		default:
 			mine = opt == '?' ? 0 : lopt_set(&s.c.o, opt, optarg);
 			if (!mine)
-				return usage_error("unknown option", argv[optind - 1]);
+				return usage_error("unknown option", opt_named(argc, argv, opts, on));
 			bad = mine < 0;
 		}
 		if (bad)
@@ -231,7 +265,7 @@ int cmd_minram(int argc, char **argv)
 		return usage_error("missing -o PREFIX", NULL);
 	if (!ready_pat == !s.q.ready_cmd)
 		return usage_error("give exactly one of --ready-pattern and --ready-cmd", NULL);
-	if (s.c.o.ram_size)
+	if (s.c.o.ram_size_given)
 		return usage_error("--ram-size is what minram finds; give --min and --max", NULL);
 	if (!s.step || s.step % SZ_4K || min % s.step || max % s.step || min >= max) {
 		perr("--min %llu and --max %llu must be multiples of --step %llu (itself a multiple "
@@ -257,6 +291,17 @@ int cmd_minram(int argc, char **argv)
 
 	if (layout_load(&s.c))
 		goto out;
+	if (console) {
+		/* the console the probes read is the one the kernel writes to */
+		append = s.c.o.append ? xasprintf("%s console=%s", s.c.o.append, console) :
+			xasprintf("console=%s", console);
+		s.c.o.append = append;
+		s.q.hvc = !strcmp(console, "hvc0");
+	} else {
+		s.q.hvc = console_is_hvc(&s.c);
+	}
+	printf("kernel %s: arm64 Image, %s; probes read the console on %s\n", s.c.o.kernel,
+	       s.c.k.kind, s.q.hvc ? "hvc0" : "ttyAMA0");
 	const char *td = getenv("TMPDIR");
 	snprintf(tmpdir, sizeof(tmpdir), "%.200s/dvm-minram.XXXXXX", td && *td ? td : "/tmp");
 	if (!mkdtemp(tmpdir)) {
@@ -274,8 +319,8 @@ int cmd_minram(int argc, char **argv)
 	if (r < 0)
 		goto out;
 	if (!r) {
-		perr("the VM does not become ready even with --max %s (see the probe above)",
-		     human_size(max, h));
+		perr("the VM does not become ready even with --max %s (see the probe above%s)",
+		     human_size(max, h), s.log_dir ? " and its log" : "; --log-dir keeps its log");
 		goto out;
 	}
 	r = probe(&s, lo * s.step);
@@ -328,5 +373,6 @@ out:
 	if (ready_pat)
 		regfree(&ready_re);
 	regfree(&fail_re);
+	free(append);
 	return rc;
 }

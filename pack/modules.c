@@ -66,6 +66,7 @@ void mods_free(struct mods *ms)
 		}
 		free(t->files);
 		free(t->depfile);
+		free(t->builtin);
 	}
 	for (int i = 0; i < ms->n; i++) {
 		free(ms->m[i].name);
@@ -105,7 +106,8 @@ static int walk(struct deptree *t, const char *dir)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, (size_t)n, sizeof(*names), cmp_str);
+	if (n)	/* qsort(NULL, 0) is undefined */
+		qsort(names, (size_t)n, sizeof(*names), cmp_str);
 	for (int i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]), mod[MODNAME_MAX];
 		struct stat st;
@@ -140,7 +142,7 @@ static int index_tree(struct deptree *t)
 	char *dep = xasprintf("%s/modules.dep", t->dir);
 	t->depfile = read_file(dep, 64u << 20, NULL);
 	if (!t->depfile && errno != ENOENT) {
-		perr("cannot read %s: %s", dep, strerror(errno));
+		perr("cannot read %s: %s", dep, input_error());
 		free(dep);
 		return -1;
 	}
@@ -339,7 +341,7 @@ static int deps_from_modinfo(const struct modfile *f, const struct deptree *t,
 static int visit(struct mods *ms, int i, const char *where, const char **chain, int depth)
 {
 	struct module *m = &ms->m[i];
-	const struct modfile *f;
+	const struct modfile *f = NULL;
 	char **deps = NULL;
 	int ndeps = 0, tree, r = -1;
 	struct stat st;
@@ -367,6 +369,19 @@ static int visit(struct mods *ms, int i, const char *where, const char **chain, 
 	}
 	chain[depth] = m->name;
 	r = lookup(ms, m->name, &f, &tree, where);
+	if (r > 0) {
+		const char *bdir;
+		int b = mods_is_builtin(ms, m->name, &bdir);
+		if (b < 0)
+			return -1;
+		if (b) {
+			pnote("%s: %s is built into the kernel (%s/modules.builtin): nothing to "
+			      "pack", where, m->name, bdir);
+			m->builtin = 1;
+			m->state = 2;
+			return 0;
+		}
+	}
 	if (r) {
 		if (r > 0) {
 			char *nb = needed_by(chain, depth), *dl = dir_list(ms);
@@ -438,12 +453,126 @@ int mods_add(struct mods *ms, const char *name, const char *where)
 	return visit(ms, node_get(ms, norm), where, chain, 0);
 }
 
+static int read_builtin(struct deptree *t)
+{
+	if (t->builtin_read)
+		return 0;
+	char *path = xasprintf("%s/modules.builtin", t->dir);
+	t->builtin = read_file(path, 16u << 20, NULL);
+	if (!t->builtin && errno != ENOENT) {
+		perr("cannot read %s: %s", path, input_error());
+		free(path);
+		return -1;
+	}
+	free(path);
+	t->builtin_read = 1;
+	return 0;
+}
+
+int mods_is_builtin(struct mods *ms, const char *name, const char **dir)
+{
+	for (int i = 0; i < ms->ntrees; i++) {
+		struct deptree *t = &ms->trees[i];
+		if (read_builtin(t))
+			return -1;
+		for (const char *p = t->builtin; p && *p;) {
+			const char *eol = strchr(p, '\n');
+			size_t len = eol ? (size_t)(eol - p) : strlen(p);
+			char path[512], mod[MODNAME_MAX];
+			if (len < sizeof(path)) {
+				memcpy(path, p, len);
+				path[len] = 0;
+				if (!mods_name_of(path, mod, sizeof(mod), NULL) && !strcmp(mod, name)) {
+					*dir = t->dir;
+					return 1;
+				}
+			}
+			p = eol ? eol + 1 : p + len;
+		}
+	}
+	return 0;
+}
+
+int mods_builtin_text(struct mods *ms, const char **text, const char **dir)
+{
+	*text = *dir = NULL;
+	for (int i = 0; i < ms->ntrees; i++) {
+		if (read_builtin(&ms->trees[i]))
+			return -1;
+		if (ms->trees[i].builtin) {
+			*dir = ms->trees[i].dir;
+			*text = ms->trees[i].builtin;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* Split an init config line into words as init does (docs/init.md): blanks separate,
+ * "double quotes" group and are removed, '#' starting a word outside quotes ends the
+ * line. Returns the number of words (at most max); buf holds them. */
+static int conf_words(const char *line, size_t len, char *buf, char **w, int max)
+{
+	int n = 0;
+	size_t i = 0;
+	char *o = buf;
+	while (i < len && n < max) {
+		while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+			i++;
+		if (i == len || line[i] == '#')
+			break;
+		w[n++] = o;
+		for (int q = 0; i < len && (q || (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')); i++)
+			if (line[i] == '"')
+				q = !q;
+			else
+				*o++ = line[i];
+		*o++ = 0;
+	}
+	return n;
+}
+
+int mods_check_conf(struct mods *ms, const char *text, const char *label)
+{
+	int lineno = 0;
+	for (const char *p = text; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		char *buf = xmalloc(len + 1), *w[64], mod[MODNAME_MAX];
+		int n = conf_words(p, len, buf, w, 64), r = 0;
+		const char *dir;
+		lineno++;
+		/* NAME or NAME.ko (a /PATH is a file of its own, never built in) */
+		if (n >= 3 && !strcmp(w[0], "module") && w[1][0] != '/' && strlen(w[1]) < sizeof(mod)) {
+			size_t l = strlen(w[1]);
+			for (size_t i = 0; i <= l; i++)
+				mod[i] = w[1][i] == '-' ? '_' : w[1][i];
+			if (l > 3 && !strcmp(mod + l - 3, ".ko"))
+				mod[l - 3] = 0;
+			r = mods_is_builtin(ms, mod, &dir);
+			if (r > 0) {
+				perr("%s:%d: module %s is built into the kernel (%s/modules.builtin), so "
+				     "init cannot give it the parameter '%s': put %s.%s on the kernel "
+				     "command line instead (dvm-pack layout --bootargs or "
+				     "--append-bootargs can add it) and remove it from this line",
+				     label, lineno, mod, dir, w[2], mod, w[2]);
+				r = -1;
+			}
+		}
+		free(buf);
+		if (r < 0)
+			return -1;
+		p = eol ? eol + 1 : p + len;
+	}
+	return 0;
+}
+
 /* Post-order walk of i's dependencies: out gets them deps-first, i excluded. */
 static void closure(const struct mods *ms, int i, char *seen, int *out, int *n)
 {
 	for (int k = 0; k < ms->m[i].ndeps; k++) {
 		int j = ms->m[i].deps[k];
-		if (seen[j])
+		if (seen[j] || ms->m[j].builtin)
 			continue;
 		seen[j] = 1;
 		closure(ms, j, seen, out, n);

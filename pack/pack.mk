@@ -6,12 +6,20 @@
 PACK_SRCS := $(wildcard pack/*.c) core/modinfo.c
 PACK_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(PACK_SRCS))
 PACK_LIBS := /usr/lib/$(GNU_TRIPLE)/libz.a /usr/lib/$(GNU_TRIPLE)/libfdt.a
+# What `dvm-pack --version` prints: the source revision (git describe), or "unknown"
+# outside a git checkout. Rewritten only when it changes, so main.o rebuilds then.
+PACK_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 ifeq ($(ARCH),$(HOST_ARCH))
 pack: $(B)/dvm-pack
 $(B)/dvm-pack: $(PACK_OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC_DVM) $(DVM_CFLAGS) $(DVM_LDFLAGS) -o $@ $(PACK_OBJS) $(PACK_LIBS)
+$(B)/obj/pack/main.o: $(B)/gen/pack_version.h
+$(B)/gen/pack_version.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define PACK_VERSION "%s"\n' '$(PACK_VERSION)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 -include $(PACK_OBJS:.o=.d)
 else
 pack:

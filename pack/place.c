@@ -27,8 +27,12 @@ static int overlaps(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2) { return
 
 const char *range_str(char *buf, size_t n, const char *name, uint64_t start, uint64_t size)
 {
-	snprintf(buf, n, "%s [0x%llx, 0x%llx)", name, (unsigned long long)start,
-		 (unsigned long long)(start + size));
+	if (start + size < start)	/* an address given near 2^64 */
+		snprintf(buf, n, "%s [0x%llx, 2^64 + 0x%llx)", name, (unsigned long long)start,
+			 (unsigned long long)(start + size));
+	else
+		snprintf(buf, n, "%s [0x%llx, 0x%llx)", name, (unsigned long long)start,
+			 (unsigned long long)(start + size));
 	return buf;
 }
 

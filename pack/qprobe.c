@@ -58,6 +58,20 @@ static char **qemu_argv(const struct qprobe *q, const struct qfiles *f, const st
 	a[n++] = xasprintf("loader,file=%s,addr=0x%llx,force-raw=on", f->stub, (unsigned long long)stub_addr);
 	a[n++] = xstrdup("-device");
 	a[n++] = xasprintf("loader,addr=0x%llx,cpu-num=0", (unsigned long long)stub_addr);
+	if (q->hvc) {
+		/* -serial none frees stdio for the virtio console's chardev. One port:
+		 * virtio-serial's default of 31 costs the guest about 8 MiB of buffers. */
+		const char *con[] = { "-chardev", "stdio,id=dvmcon", "-device",
+				      "virtio-serial-device,max_ports=1", "-device",
+				      "virtconsole,chardev=dvmcon" };
+		for (int i = 0; i < n; i++)
+			if (!strcmp(a[i], "-serial")) {
+				free(a[i + 1]);
+				a[i + 1] = xstrdup("none");
+			}
+		for (size_t i = 0; i < sizeof(con) / sizeof(con[0]); i++)
+			a[n++] = xstrdup(con[i]);
+	}
 	for (int i = 0; i < q->nextra; i++)
 		a[n++] = xstrdup(q->extra[i]);
 	a[n] = NULL;
@@ -89,6 +103,10 @@ static void set_env(const struct qprobe *q, const struct qfiles *f, const struct
 	setenv("DVM_DTB_ADDR", v = hex(l->dtb), 1), free(v);
 	setenv("DVM_STUB_ADDR", v = hex(stub_addr), 1), free(v);
 	setenv("DVM_QEMU_MEM_MB", v = xasprintf("%u", q->mem_mb), 1), free(v);
+	setenv("DVM_CONSOLE", q->hvc ? "hvc0" : "ttyAMA0", 1);
+	setenv("DVM_CONSOLE_ARGS", q->hvc ? "-serial none -chardev stdio,id=dvmcon -device "
+	       "virtio-serial-device,max_ports=1 -device virtconsole,chardev=dvmcon" :
+	       "-serial stdio", 1);
 	/* the loader arguments (argv[LOADER_ARG0..+10)), ready to splice into a QEMU
 	 * command line */
 	size_t len = 1;
@@ -102,8 +120,12 @@ static void set_env(const struct qprobe *q, const struct qfiles *f, const struct
 	free(v);
 }
 
-/* Read the console until ready, failure, exit or the deadline. */
-static int watch(const struct qprobe *q, int fd, int logfd, double deadline, char *why, size_t wl)
+#define PROBE_EOF (-1)	/* watch(): QEMU closed the console */
+
+/* Read the console until ready, failure, exit or the deadline; *got counts the bytes
+ * the guest printed. */
+static int watch(const struct qprobe *q, int fd, int logfd, double deadline, char *why, size_t wl,
+		 uint64_t *got)
 {
 	char buf[8192];
 	size_t have = 0;
@@ -111,7 +133,12 @@ static int watch(const struct qprobe *q, int fd, int logfd, double deadline, cha
 	for (;;) {
 		double left = deadline - now();
 		if (left <= 0) {
-			snprintf(why, wl, "no readiness within %u s", q->timeout_s);
+			if (*got)
+				snprintf(why, wl, "no readiness within %u s", q->timeout_s);
+			else
+				snprintf(why, wl, "the guest printed nothing within %u s (no "
+					 "console? it is on %s)", q->timeout_s,
+					 q->hvc ? "hvc0" : "ttyAMA0");
 			return PROBE_TIMEOUT;
 		}
 		struct pollfd p = { fd, POLLIN, 0 };
@@ -123,10 +150,9 @@ static int watch(const struct qprobe *q, int fd, int logfd, double deadline, cha
 		ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			snprintf(why, wl, "QEMU ended before the guest was ready");
-			return PROBE_FAILED;
-		}
+		if (n <= 0)
+			return PROBE_EOF;
+		*got += (uint64_t)n;
 		if (write(logfd, buf + have, (size_t)n) < 0) {
 			/* the log is best effort */
 		}
@@ -158,18 +184,47 @@ static int watch(const struct qprobe *q, int fd, int logfd, double deadline, cha
 	}
 }
 
+/* The last non-empty line of a file (QEMU's last complaint, in the log). */
+static void last_line(const char *path, char *out, size_t n)
+{
+	char buf[512];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	off_t end = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+	ssize_t r = end < 0 ? -1 : pread(fd, buf, sizeof(buf) - 1, end > 511 ? end - 511 : 0);
+
+	out[0] = 0;
+	if (fd >= 0)
+		close(fd);
+	if (r <= 0)
+		return;
+	buf[r] = 0;
+	while (r > 0 && (buf[r - 1] == '\n' || buf[r - 1] == '\r'))
+		buf[--r] = 0;
+	char *l = strrchr(buf, '\n');
+	l = l ? l + 1 : buf;
+	size_t len = strlen(l) < n - 1 ? strlen(l) : n - 1;
+	memcpy(out, l, len);
+	out[len] = 0;
+}
+
 int qprobe_run(const struct qprobe *q, const struct qfiles *f, const struct lay_out *l,
 	       uint64_t stub_addr, char *why, size_t wl, double *seconds)
 {
 	char **argv = qemu_argv(q, f, l, stub_addr);
-	int p[2] = { -1, -1 }, st, res = PROBE_ERROR;
+	int p[2] = { -1, -1 }, e[2] = { -1, -1 }, st, res = PROBE_ERROR, err = 0;
+	uint64_t got = 0;
 	int logfd = open(f->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	double t0 = now(), deadline = t0 + q->timeout_s;
 	pid_t pid;
 
 	why[0] = 0;
-	if (logfd < 0 || (!q->ready_cmd && pipe2(p, O_CLOEXEC))) {
+	if (logfd < 0) {
 		snprintf(why, wl, "cannot create %s: %s", f->log, strerror(errno));
+		goto out;
+	}
+	/* e: the child reports a failed exec through it (closed by a successful one) */
+	if ((!q->ready_cmd && pipe2(p, O_CLOEXEC)) || pipe2(e, O_CLOEXEC)) {
+		snprintf(why, wl, "pipe: %s", strerror(errno));
 		goto out;
 	}
 	pid = fork();
@@ -190,16 +245,30 @@ int qprobe_run(const struct qprobe *q, const struct qfiles *f, const struct lay_
 			set_env(q, f, l, stub_addr, argv);
 			execl("/bin/sh", "sh", "-c", q->ready_cmd, (char *)NULL);
 		} else {
+			/* the console alone goes to the pipe: QEMU's own messages (and
+			 * ours) must never be taken for the guest's */
 			dup2(p[1], 1);
-			dup2(p[1], 2);
+			dup2(logfd, 2);
 			execvp(argv[0], argv);
 		}
-		fprintf(stderr, "dvm-pack: cannot run %s: %s\n", q->ready_cmd ? "/bin/sh" : argv[0],
-			strerror(errno));
+		err = errno;
+		if (write(e[1], &err, sizeof(err)) < 0) {
+			/* the parent then sees the child exit 127 */
+		}
 		_exit(127);
 	}
 	setpgid(pid, pid);	/* also here: no race with the kill below */
 	child = pid;
+	close(e[1]);
+	e[1] = -1;
+	if (read(e[0], &err, sizeof(err)) == sizeof(err)) {
+		snprintf(why, wl, "cannot run %s: %s", q->ready_cmd ? "/bin/sh" : argv[0],
+			 strerror(err));
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		child = 0;
+		goto out;
+	}
 	if (q->ready_cmd) {
 		/* wait for the command, polling against the deadline */
 		for (;;) {
@@ -227,7 +296,23 @@ int qprobe_run(const struct qprobe *q, const struct qfiles *f, const struct lay_
 	} else {
 		close(p[1]);
 		p[1] = -1;
-		res = watch(q, p[0], logfd, deadline, why, wl);
+		res = watch(q, p[0], logfd, deadline, why, wl, &got);
+		if (res == PROBE_EOF) {
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+			char last[200];
+			last_line(f->log, last, sizeof(last));
+			const char *how = WIFEXITED(st) ? "exited with status" : "was killed by signal";
+			int code = WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st);
+			if (got) {
+				res = PROBE_FAILED;
+				snprintf(why, wl, "QEMU %s %d before the guest was ready", how, code);
+			} else {
+				res = PROBE_ERROR;
+				snprintf(why, wl, "QEMU %s %d before the guest printed anything%s%s",
+					 how, code, last[0] ? ": " : "", last);
+			}
+		}
 	}
 	/* whatever happened: nothing of the probe survives it */
 	kill(-pid, SIGKILL);
@@ -236,6 +321,9 @@ int qprobe_run(const struct qprobe *q, const struct qfiles *f, const struct lay_
 	child = 0;
 out:
 	*seconds = now() - t0;
+	for (int i = 0; i < 2; i++)
+		if (e[i] >= 0)
+			close(e[i]);
 	if (p[0] >= 0)
 		close(p[0]);
 	if (p[1] >= 0)

@@ -20,6 +20,7 @@ struct qprobe {
 	const char *ready_cmd;		/* ... a command (sh -c) that decides */
 	const regex_t *fail;		/* console lines that mean "not ready" now */
 	unsigned timeout_s;
+	int hvc;			/* guest console on hvc0 (virtio console), not ttyAMA0 */
 };
 
 /* Paths of the files for one probe. */
@@ -30,7 +31,12 @@ struct qfiles {
 enum { PROBE_READY, PROBE_FAILED, PROBE_TIMEOUT, PROBE_ERROR };
 
 /* Boot once. Returns a PROBE_* value; `why` gets a one-line reason (the failing
- * console line, the exit status...). The console goes to files->log. */
+ * console line, the exit status...). The console goes to files->log, QEMU's own
+ * messages too; readiness and failure patterns are matched only against what the
+ * guest printed. PROBE_ERROR: QEMU (or sh) could not be started, or QEMU ended before
+ * the guest printed anything. A guest that prints nothing until the timeout is
+ * PROBE_TIMEOUT, with that reason (a kernel with too little RAM may die before its
+ * console is up). */
 int qprobe_run(const struct qprobe *q, const struct qfiles *f, const struct lay_out *l,
 	       uint64_t stub_addr, char *why, size_t whylen, double *seconds);
 

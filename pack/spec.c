@@ -288,7 +288,7 @@ static char *parse_name(const char *f, const struct where *w)
 		free(out);
 		return NULL;
 	}
-	if (n >= CPIO_NAME_MAX) {	/* stored without the '/', plus a NUL */
+	if (n > CPIO_NAME_MAX) {	/* stored without the '/', plus a NUL */
 		perr("%s: name '%.40s...' is %zu bytes long (at most %d)", w->s, f, n - 1,
 		     CPIO_NAME_MAX - 1);
 		free(out);
@@ -417,17 +417,15 @@ static int d_file(struct spec *s, char **f, int n, const struct where *w)
 
 	if (common(&e, f, 2, S_IFREG, w))
 		return -1;
-	/* Open now, so a missing or unreadable file stops us before any output. */
-	fd = open(f[1], O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		perr("%s: cannot read '%s' for %s: %s", w->s, f[1], e.name, strerror(errno));
+	/* Open now, so a missing or unreadable file stops us before any output (and
+	 * without blocking: a FIFO is refused, not waited on). */
+	fd = open_input(f[1]);
+	if (fd < 0) {
+		perr("%s: cannot read '%s' for %s: %s", w->s, f[1], e.name, input_error());
 		goto fail;
 	}
-	close(fd);
-	fd = -1;
-	if (!S_ISREG(st.st_mode)) {
-		perr("%s: '%s' for %s is %s, not a regular file", w->s, f[1], e.name,
-		     type_name(st.st_mode));
+	if (fstat(fd, &st)) {
+		perr("%s: cannot read '%s' for %s: %s", w->s, f[1], e.name, strerror(errno));
 		goto fail;
 	}
 	if ((uint64_t)st.st_size > 0xffffffffu) {
@@ -435,6 +433,22 @@ static int d_file(struct spec *s, char **f, int n, const struct where *w)
 		     f[1], e.name, (unsigned long long)st.st_size);
 		goto fail;
 	}
+	/* Files in /proc and /sys say they are empty but are not: their size is only
+	 * known by reading, and they change; packing them would silently give 0 bytes. */
+	if (!st.st_size) {
+		char c;
+		ssize_t r;
+		while ((r = read(fd, &c, 1)) < 0 && errno == EINTR)
+			;
+		if (r != 0) {
+			perr("%s: '%s' for %s reports a size of 0 but %s (a /proc or /sys "
+			     "file?); copy it to a regular file and pack that", w->s, f[1], e.name,
+			     r > 0 ? "has contents" : "cannot be read");
+			goto fail;
+		}
+	}
+	close(fd);
+	fd = -1;
 	e.src = xstrdup(f[1]);
 	e.size = (uint64_t)st.st_size;
 
@@ -456,12 +470,17 @@ static int d_file(struct spec *s, char **f, int n, const struct where *w)
 		}
 		nn++;
 	}
+	/* All parents first: a name of the line may be the parent of another ("/a" and
+	 * "/a/b"), which then clashes with the directory made for it. */
+	for (int i = 0; i < nn; i++)
+		if (ensure_parents(s, names[i], w))
+			goto out;
 	for (int i = 0; i < nn; i++) {
 		struct entry probe = e;
 		probe.name = names[i];
 		probe.file = w->file;
 		probe.line = w->line;
-		if (ensure_parents(s, names[i], w) || check_new(s, &probe, w))
+		if (check_new(s, &probe, w))
 			goto out;
 	}
 	first = s->n;
@@ -628,11 +647,13 @@ static int parse_file_at(struct spec *s, const char *path, const struct where *f
 	if (!text) {
 		if (from)
 			perr("%s: cannot read included spec '%s': %s", from->s, path,
-			     strerror(errno));
+			     input_error());
 		else
-			perr("cannot read spec '%s': %s", path, strerror(errno));
+			perr("cannot read spec '%s': %s", path, input_error());
 		return -1;
 	}
+	if (!strcmp(path, "-"))
+		path = "standard input";
 	if (memchr(text, 0, len)) {
 		perr("%s: not a text file (holds a NUL byte)", path);
 		free(text);
@@ -648,6 +669,44 @@ static int parse_file_at(struct spec *s, const char *path, const struct where *f
 int spec_parse_file(struct spec *s, const char *path)
 {
 	return parse_file_at(s, path, NULL);
+}
+
+/* With -m trees: ship the first tree's modules.builtin, so that init recognises
+ * built-in modules, and check the init config's module lines against it. */
+static int finish_builtin(struct spec *s)
+{
+	const struct entry *conf = spec_find(s, "/etc/dvm.conf"), *old;
+	const char *dir, *text;
+	struct where w, o;
+
+	if (mods_builtin_text(&s->mods, &text, &dir))
+		return -1;
+	if (!text)
+		return 0;
+	if ((old = spec_find(s, "/lib/modules/modules.builtin"))) {
+		where_of(&o, old);
+		perr("%s: /lib/modules/modules.builtin is written by dvm-pack from %s when -m "
+		     "trees have one; remove this entry", o.s, dir);
+		return -1;
+	}
+	if (conf && S_ISREG(conf->mode) && (conf->src || conf->data)) {
+		const struct entry *c = conf->link_first >= 0 ? &s->e[conf->link_first] : conf;
+		char *t = c->data ? xstrdup(c->data) : read_file(c->src, 1u << 20, NULL);
+		if (!t) {
+			perr("cannot read %s for /etc/dvm.conf: %s", c->src, input_error());
+			return -1;
+		}
+		char *label = xasprintf("%s (/etc/dvm.conf)", c->src ? c->src : "/etc/dvm.conf");
+		int r = mods_check_conf(&s->mods, t, label);
+		free(label);
+		free(t);
+		if (r)
+			return -1;
+	}
+	struct entry e = { .name = xstrdup("/lib/modules/modules.builtin"), .mode = S_IFREG | 0644,
+			   .data = xstrdup(text), .size = strlen(text) };
+	where_set(&w, "dvm-pack (modules.builtin of -m trees)", 0);
+	return add_entry(s, &e, &w);
 }
 
 int spec_finish(struct spec *s)
@@ -670,6 +729,8 @@ int spec_finish(struct spec *s)
 		if (add_entry(s, &e, &w))
 			return -1;
 	}
+	if (s->mods.ntrees && finish_builtin(s))
+		return -1;
 	if (!spec_find(s, "/dev/console")) {
 		struct entry e = { .name = xstrdup("/dev/console"), .mode = S_IFCHR | 0600,
 				   .rmajor = 5, .rminor = 1 };

@@ -1,10 +1,12 @@
 /* dvm-pack helpers; see util.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "util.h"
 
@@ -19,6 +21,18 @@ void perr(const char *fmt, ...)
 	va_end(ap);
 	if (!perr_quiet)
 		fprintf(stderr, "dvm-pack: %s\n", perr_last);
+}
+
+char pnote_last[1024];
+
+void pnote(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(pnote_last, sizeof(pnote_last), fmt, ap);
+	va_end(ap);
+	if (!perr_quiet)
+		fprintf(stderr, "dvm-pack: %s\n", pnote_last);
 }
 
 static void *oom(void)
@@ -55,9 +69,66 @@ char *xasprintf(const char *fmt, ...)
 	return n < 0 ? oom() : s;
 }
 
+static char in_err[80];
+
+const char *input_error(void)
+{
+	return in_err;
+}
+
+static const char *not_regular(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ?
+		"a character device" : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ?
+		"a socket" : "of an unknown type";
+}
+
+int open_input(const char *path)
+{
+	struct stat st;
+	/* O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting;
+	 * it is refused below anyway, and the flag is cleared for regular files. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0 || fstat(fd, &st)) {
+		snprintf(in_err, sizeof(in_err), "%s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(in_err, sizeof(in_err), "%s, not a regular file", not_regular(st.st_mode));
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+const char *opt_named(int argc, char **argv, const struct option *opts, char buf[64])
+{
+	const char *a = optind >= 1 && optind - 1 < argc ? argv[optind - 1] : NULL;
+	if (a && a[0] == '-' && a[1] == '-') {
+		snprintf(buf, 64, "%.*s", (int)strcspn(a, "="), a);
+		return buf;
+	}
+	if (optopt > ' ' && optopt < 0x7f) {
+		snprintf(buf, 64, "-%c", optopt);
+		return buf;
+	}
+	for (const struct option *o = opts; o && o->name; o++)
+		if (o->val == optopt) {
+			snprintf(buf, 64, "--%s", o->name);
+			return buf;
+		}
+	snprintf(buf, 64, "%s", a ? a : "?");
+	return buf;
+}
+
 char *read_file(const char *path, size_t max, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = strcmp(path, "-") ? open_input(path) : 0;
 	size_t cap = 4096, n = 0;
 	char *buf;
 
@@ -68,7 +139,9 @@ char *read_file(const char *path, size_t max, size_t *len)
 		if (n == cap) {
 			if (cap > max) {
 				free(buf);
-				close(fd);
+				if (fd)
+					close(fd);
+				snprintf(in_err, sizeof(in_err), "larger than %zu bytes", max);
 				errno = EFBIG;
 				return NULL;
 			}
@@ -81,7 +154,9 @@ char *read_file(const char *path, size_t max, size_t *len)
 		if (r < 0) {
 			int e = errno;
 			free(buf);
-			close(fd);
+			if (fd)
+				close(fd);
+			snprintf(in_err, sizeof(in_err), "%s", strerror(e));
 			errno = e;
 			return NULL;
 		}
@@ -89,9 +164,11 @@ char *read_file(const char *path, size_t max, size_t *len)
 			break;
 		n += (size_t)r;
 	}
-	close(fd);
+	if (fd)
+		close(fd);
 	if (n > max) {
 		free(buf);
+		snprintf(in_err, sizeof(in_err), "larger than %zu bytes", max);
 		errno = EFBIG;
 		return NULL;
 	}

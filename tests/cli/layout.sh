@@ -69,7 +69,7 @@ cat >"$T/small.dts" <<'EOF2'
     memory@40000000 { device_type = "memory"; reg = <0x40000000 0x20000000>; };
     chosen { bootargs = "console=ttyAMA0"; linux,initrd-start = <0>; linux,initrd-end = <0>; }; };
 EOF2
-LONG=$(head -c 6000 /dev/zero | tr '\0' 'a')
+LONG=$(head -c 1900 /dev/zero | tr '\0' 'a')	# grows the blob, within COMMAND_LINE_SIZE
 expect layout_dts 0 "$PACK" layout -k "$T/Image" -i "$T/initrd" -d "$T/small.dts" --ram-size 40M \
 	--append-bootargs "$LONG" -o "$T/s"
 OUT=$(dtc -q -I dtb -O dts "$T/s.dtb")
@@ -103,10 +103,9 @@ echo old >"$T/r.dtb"
 reject() { # NAME MESSAGE ARGS...
 	local name=$1 msg=$2
 	shift 2
-	expect "$name" 1 "$PACK" layout -i "$T/initrd" -o "$T/r" "$@"
+	expect "$name" 1 timeout 20 "$PACK" layout -i "$T/initrd" -o "$T/r" "$@"
 	contains "${name}_message" "$msg"
 }
-reject layout_rej_dtb_align "DTB address 0x41f00004 is not 8-byte aligned" -k "$T/Image" -d "$T/virt.dtb" --ram-size 64M --dtb-at 0x41f00004
 reject layout_rej_dtb_cross "crosses the 2 MiB boundary at 0x42000000" -k "$T/Image" -d "$T/virt.dtb" --ram-size 64M --dtb-at 0x41fff000
 reject layout_rej_bss "starts below the end of the kernel [0x40000000, 0x41200000)" -k "$T/Image" -d "$T/virt.dtb" --ram-size 64M --initrd-at 0x41000000
 reject layout_rej_overlap "overlaps initramfs [0x41200000, 0x412493e0)" -k "$T/Image" -d "$T/virt.dtb" --ram-size 64M --dtb-at 0x41200000
@@ -137,7 +136,30 @@ mkimage "$T/bad" $((MB)) $((2 * MB)) 0 10 0x12345678
 reject layout_rej_magic "not an arm64 Image: magic at offset 56 is 0x12345678" -k "$T/bad" -d "$T/virt.dtb" --ram-size 64M
 mkimage "$T/bad" $((MB)) $((2 * MB)) 0 0x1a
 reject layout_rej_flags "flags 0x1a has reserved bits set" -k "$T/bad" -d "$T/virt.dtb" --ram-size 64M
-reject layout_rej_dtc "dtc failed to compile" -k "$T/Image" -d "$T/initrd" --ram-size 64M
+printf '/dts-v1/;\n/ { oops\n' >"$T/broken.dts"
+reject layout_rej_dtc "dtc failed to compile" -k "$T/Image" -d "$T/broken.dts" --ram-size 64M
+reject layout_rej_dtb_magic "$T/initrd: not a DTB (magic 0x" -k "$T/Image" -d "$T/initrd" --ram-size 64M
+contains layout_rej_dtb_magic_not_dts "expected 0xd00dfeed) and not a DTS (binary data: holds NUL bytes)"
+# a DTB older than version 16: refused before libfdt (whose fdt_check_full crashes on
+# some such blobs: tests/fuzz/corpus-pack_dtb/version4-libfdt-crash)
+cp "$T/virt.dtb" "$T/v4.dtb"
+printf '\0\0\0\4' | dd of="$T/v4.dtb" bs=1 seek=20 conv=notrunc 2>/dev/null
+reject layout_rej_dtb_version "$T/v4.dtb: not a usable DTB: version 4 (dvm-pack reads versions 16 and 17" -k "$T/Image" -d "$T/v4.dtb" --ram-size 64M
+tail -c +25 "$(dirname "$0")/../fuzz/corpus-pack_dtb/version4-libfdt-crash" >"$T/crash.dtb" 2>/dev/null &&
+	reject layout_rej_dtb_libfdt_crash "not a usable DTB: version 4" -k "$T/Image" -d "$T/crash.dtb" --ram-size 64M
+printf 'console=hvc0 %02000d' 0 >"$T/args"
+reject layout_rej_bootargs_long "the kernel command line (/chosen bootargs with --bootargs/--append-bootargs) is 4027 bytes; an arm64 kernel keeps at most 2047" \
+	-k "$T/Image" -d "$T/virt.dtb" --ram-size 64M --bootargs "$(cat "$T/args") $(cat "$T/args")"
+mkfifo "$T/fifo"
+reject layout_rej_fifo_kernel "cannot read kernel $T/fifo: a FIFO, not a regular file" -k "$T/fifo" -d "$T/virt.dtb" --ram-size 64M
+reject layout_rej_fifo_dtb "cannot read device tree $T/fifo: a FIFO, not a regular file" -k "$T/Image" -d "$T/fifo" --ram-size 64M
+# a NOP in code0 and the branch in code1: an Image built without CONFIG_EFI
+{ le 0xd503201f 4; le $((0x14000000 | 0x400)) 4; le 0 8; le $((18 * MB)) 8; le 10 8; le 0 24; le 0x644d5241 4; le 0x40 4; } >"$T/noefi"
+truncate -s $((16 * MB)) "$T/noefi"
+expect layout_noefi_image 0 "$PACK" layout -k "$T/noefi" -i "$T/initrd" -d "$T/virt.dtb" --ram-size 64M -o "$T/ne"
+contains layout_noefi_kind "kernel $T/noefi: arm64 Image, no EFI stub (NOP code0, branch in code1)"
+OUT=$(cat "$T/ne.map")
+contains layout_noefi_kind_in_map "no EFI stub (NOP code0, branch in code1)"
 same layout_rej_untouched "$(cat "$T/r.dtb")" old
 same layout_rej_nothing_written "$(ls "$T" | grep -c '^r\.\(h\|map\|svg\)$\|^\.r\.')" 0
 
@@ -146,6 +168,25 @@ contains layout_usage_missing_message "missing -i INITRD"
 expect layout_usage_size 2 "$PACK" layout -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" --ram-size 64Q -o "$T/x"
 contains layout_usage_size_message "bad --ram-size '64Q'"
 expect layout_usage_unknown 2 "$PACK" layout --frobnicate
+contains layout_usage_unknown_message "unknown option: --frobnicate"
+expect layout_usage_no_value 2 "$PACK" layout -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" -o "$T/x" --ram-size
+contains layout_usage_no_value_message "option needs a value: --ram-size"
+expect layout_usage_no_value_short 2 "$PACK" layout -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" --ram-size 64M -o
+contains layout_usage_no_value_short_message "option needs a value: -o"
+# every value is used or rejected by name: 2^64-1 is no "not given", 0 no "missing"
+usage() { # NAME MESSAGE ARGS...
+	local name=$1 msg=$2
+	shift 2
+	expect "$name" 2 "$PACK" layout -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" -o "$T/x" "$@"
+	contains "${name}_message" "$msg"
+}
+usage layout_usage_size_max "bad --ram-size '0xffffffffffffffff': must be a non-zero multiple of 4 KiB" --ram-size 0xffffffffffffffff
+usage layout_usage_size_zero "bad --ram-size '0': must be a non-zero multiple of 4 KiB" --ram-size 0
+usage layout_usage_initrd_max "bad --initrd-at '0xffffffffffffffff': not 4 KiB aligned" --ram-size 64M --initrd-at 0xffffffffffffffff
+usage layout_usage_dtb_max "bad --dtb-at '0xffffffffffffffff': not 8-byte aligned" --ram-size 64M --dtb-at 0xffffffffffffffff
+usage layout_usage_dtb_align "bad --dtb-at '0x41f00004': not 8-byte aligned" --ram-size 64M --dtb-at 0x41f00004
+reject layout_rej_initrd_high "is outside guest RAM" -k "$T/Image" -d "$T/virt.dtb" --ram-size 64M --initrd-at 0xfffffffffffff000
+reject layout_rej_dtb_high "DTB [0xfffffffffffffff8, 2^64 + 0x" -k "$T/Image" -d "$T/virt.dtb" --ram-size 64M --dtb-at 0xfffffffffffffff8
 expect layout_help 0 "$PACK" layout --help
 contains layout_help_text "Usage: dvm-pack layout"
 
@@ -167,6 +208,35 @@ EOF2
 aarch64-linux-gnu-as -o "$T/stub.o" "$T/stub.S" && aarch64-linux-gnu-ld -Ttext=0 -o "$T/stub.elf" "$T/stub.o" &&
 	aarch64-linux-gnu-objcopy -O binary "$T/stub.elf" "$T/stub.ref" &&
 	cmp -s "$T/stub.bin" "$T/stub.ref" && pass layout_stub_matches_as || fail layout_stub_matches_as "stub differs from as output"
+
+# ---- outputs never harm what they are pointed at, and appear together or not at all ----
+mkdir "$T/set"
+for x in dtb h map; do echo old >"$T/set/a.$x"; done
+mkdir "$T/set/a.svg"	# the last output cannot be written
+expect layout_set_fails 1 "$PACK" layout -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" --ram-size 64M -o "$T/set/a"
+contains layout_set_fails_message "cannot write $T/set/a.svg: it is a directory"
+same layout_set_none_changed "$(cat "$T/set/a.dtb" "$T/set/a.h" "$T/set/a.map")" "old
+old
+old"
+same layout_set_no_temp "$(ls -A "$T/set" | tr '\n' ' ')" "a.dtb a.h a.map a.svg "
+rmdir "$T/set/a.svg"
+expect layout_set_ok 0 "$PACK" layout -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" --ram-size 64M -o "$T/set/a"
+same layout_set_all_written "$(grep -lx old "$T/set/a."* | wc -l)" 0
+if mknod "$T/set/nulldev" c 1 3 2>/dev/null; then
+	expect layout_stub_device 0 "$PACK" layout -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" --ram-size 64M -o "$T/set/b" --stub "$T/set/nulldev"
+	same layout_stub_device_kept "$(stat -c '%F %t,%T' "$T/set/nulldev")" "character special file 1,3"
+	ln -s nulldev "$T/set/c.dtb"
+	expect layout_prefix_device 0 "$PACK" layout -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" --ram-size 64M -o "$T/set/c"
+	same layout_prefix_device_kept "$(stat -c '%F %t,%T' "$T/set/nulldev") $(readlink "$T/set/c.dtb")" "character special file 1,3 nulldev"
+fi
+mkfifo "$T/set/stub.fifo"
+timeout 10 cat "$T/set/stub.fifo" >"$T/set/from-fifo" &
+expect layout_stub_fifo 0 timeout 10 "$PACK" layout -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" --ram-size 64M -o "$T/set/b" --stub "$T/set/stub.fifo"
+wait
+same layout_stub_fifo_through "$(stat -c %F "$T/set/stub.fifo") $(stat -c %s "$T/set/from-fifo")" "fifo 40"
+ln -s real-stub.bin "$T/set/stub-link"
+expect layout_stub_symlink 0 "$PACK" layout -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" --ram-size 64M -o "$T/set/b" --stub "$T/set/stub-link"
+same layout_stub_symlink_followed "$(readlink "$T/set/stub-link") $(stat -c %s "$T/set/real-stub.bin")" "real-stub.bin 40"
 
 # alive PID: the process exists and is not a zombie (killed, waiting for its reaper)
 alive() { [ -r "/proc/$1/stat" ] && ! awk '{ exit $3 == "Z" ? 0 : 1 }' "/proc/$1/stat"; }
@@ -207,6 +277,45 @@ same minram_sigint_status $rc 130
 sleep 0.2
 if alive "$(cat "$T/child2")"; then fail minram_sigint_kills "sleep survived"; else pass minram_sigint_kills; fi
 same minram_sigint_tmp_clean "$(ls -A "$T/tmp")" ""
+# QEMU that cannot start, or says things on its own stderr, is never a ready guest:
+# readiness is matched only in what the guest printed
+expect minram_no_qemu 1 "$PACK" minram -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" \
+	--qemu "$T/nonexistent" --ready-pattern such --min 20M --max 64M -o "$T/mq"
+contains minram_no_qemu_message "could not boot: cannot run $T/nonexistent: No such file or directory"
+printf '#!/bin/sh\necho "qemu: no such thing, such a pity" >&2\nexit 1\n' >"$T/qemu-fails"
+chmod +x "$T/qemu-fails"
+expect minram_qemu_fails 1 "$PACK" minram -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" \
+	--qemu "$T/qemu-fails" --ready-pattern such --min 20M --max 64M -o "$T/mq"
+contains minram_qemu_fails_message "QEMU exited with status 1 before the guest printed anything: qemu: no such thing, such a pity"
+same minram_qemu_fails_nothing_written "$(ls "$T" | grep -c '^mq\.')" 0
+# the console: ttyAMA0 by default, hvc0 (a one-port virtio console) when asked or when
+# the bootargs name it; a fake QEMU records its arguments and "boots" when -m is >= 41M
+cat >"$T/qemu-fake" <<EOF2
+#!/bin/sh
+echo "\$*" >"$T/qemu.args"
+echo "guest: all drivers started"
+EOF2
+chmod +x "$T/qemu-fake"
+expect minram_console_serial 0 "$PACK" minram -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" \
+	--qemu "$T/qemu-fake" --ready-pattern 'all drivers started' --min 20M --max 64M -o "$T/mc"
+contains minram_console_serial_said "probes read the console on ttyAMA0"
+OUT=$(cat "$T/qemu.args")
+contains minram_console_serial_args "-serial stdio"
+expect minram_console_hvc 0 "$PACK" minram -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" \
+	--qemu "$T/qemu-fake" --ready-pattern 'all drivers started' --min 20M --max 64M \
+	--console hvc0 --bootargs "panic=-1" -o "$T/mc"
+contains minram_console_hvc_said "probes read the console on hvc0"
+same minram_console_hvc_bootargs "$(fdtget "$T/mc.dtb" /chosen bootargs)" "panic=-1 console=hvc0"
+OUT=$(cat "$T/qemu.args")
+contains minram_console_hvc_no_serial "-serial none"
+contains minram_console_hvc_args "-chardev stdio,id=dvmcon -device virtio-serial-device,max_ports=1 -device virtconsole,chardev=dvmcon"
+expect minram_console_auto 0 "$PACK" minram -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" \
+	--qemu "$T/qemu-fake" --ready-pattern 'all drivers started' --min 20M --max 64M \
+	--bootargs "console=ttyAMA0 console=hvc0" -o "$T/mc"
+contains minram_console_auto_said "probes read the console on hvc0"
+expect minram_console_bad 2 "$PACK" minram -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" \
+	--ready-cmd true --console ttyS0 -o "$T/mc"
+contains minram_console_bad_message "bad --console 'ttyS0' (ttyAMA0 or hvc0)"
 expect minram_usage_both 2 "$PACK" minram -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" --ready-cmd true --ready-pattern x -o "$T/m6"
 expect minram_usage_range 2 "$PACK" minram -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" --ready-cmd true --min 64M --max 32M -o "$T/m6"
 expect minram_usage_regex 2 "$PACK" minram -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" --ready-pattern 'a(' -o "$T/m6"

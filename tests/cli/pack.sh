@@ -199,6 +199,68 @@ if [ "$(ls -A "$T/o")" = keep.cpio.gz ] && gzip -t "$T/o/keep.cpio.gz"; then pas
 expect pack_unwritable_dir 1 "$PACK" -o "$T/nodir/x.cpio.gz" "$T/ok.spec"
 contains pack_unwritable_dir_msg "cannot create a temporary file in $T/nodir"
 
+# ---- never harm what -o points at: device nodes and FIFOs are written through, never
+# replaced; a symlink is followed; a directory is refused (all made here, never /dev) ----
+if mknod "$T/o/nulldev" c 1 3 2>/dev/null; then
+	expect pack_output_device 0 "$PACK" -o "$T/o/nulldev" "$T/ok.spec"
+	if [ -c "$T/o/nulldev" ] && [ "$(stat -c '%t,%T' "$T/o/nulldev")" = 1,3 ]; then
+		pass pack_output_device_kept
+	else
+		fail pack_output_device_kept "now: $(ls -l "$T/o/nulldev")"
+	fi
+fi
+mkfifo "$T/o/fifo"
+timeout 10 cat "$T/o/fifo" > "$T/o/from-fifo" &
+expect pack_output_fifo 0 timeout 10 "$PACK" -o "$T/o/fifo" "$T/ok.spec"
+wait
+if [ -p "$T/o/fifo" ] && cmp -s "$T/o/from-fifo" "$T/o/keep.cpio.gz"; then
+	pass pack_output_fifo_written_through
+else
+	fail pack_output_fifo_written_through "fifo: $(ls -l "$T/o/fifo"); read $(stat -c %s "$T/o/from-fifo") bytes"
+fi
+ln -s target.cpio.gz "$T/o/link"
+expect pack_output_symlink 0 "$PACK" -o "$T/o/link" "$T/ok.spec"
+if [ -L "$T/o/link" ] && cmp -s "$T/o/target.cpio.gz" "$T/o/keep.cpio.gz"; then
+	pass pack_output_symlink_followed
+else
+	fail pack_output_symlink_followed "$(ls -l "$T/o")"
+fi
+expect pack_output_directory 1 "$PACK" -o "$T/o" "$T/ok.spec"
+contains pack_output_directory_msg "cannot write $T/o: it is a directory"
+expect pack_output_dash_stdout 0 sh -c "'$PACK' -o - '$T/ok.spec' > '$T/o/dash.cpio.gz'"
+if cmp -s "$T/o/dash.cpio.gz" "$T/o/keep.cpio.gz"; then pass pack_output_dash_same; else fail pack_output_dash_same "differs"; fi
+
+# ---- inputs that are not regular files are refused, never waited on ----
+mkfifo "$T/in.fifo"
+expect pack_input_fifo_spec 1 timeout 10 "$PACK" -o "$T/e.cpio.gz" "$T/in.fifo"
+contains pack_input_fifo_spec_msg "cannot read spec '$T/in.fifo': a FIFO, not a regular file"
+printf 'include %s/in.fifo\n' "$T" > "$T/incfifo.spec"
+expect pack_input_fifo_include 1 timeout 10 "$PACK" -o "$T/e.cpio.gz" "$T/incfifo.spec"
+contains pack_input_fifo_include_msg "$T/incfifo.spec:1: cannot read included spec '$T/in.fifo': a FIFO, not a regular file"
+printf 'file /x %s/in.fifo 0644 0 0\n' "$T" > "$T/filefifo.spec"
+expect pack_input_fifo_file 1 timeout 10 "$PACK" -o "$T/e.cpio.gz" "$T/filefifo.spec"
+contains pack_input_fifo_file_msg "$T/filefifo.spec:1: cannot read '$T/in.fifo' for /x: a FIFO, not a regular file"
+expect pack_input_devnull_spec 1 "$PACK" -o "$T/e.cpio.gz" /dev/null
+contains pack_input_devnull_spec_msg "cannot read spec '/dev/null': a character device, not a regular file"
+expect pack_list_fifo 1 timeout 10 "$PACK" --list "$T/in.fifo"
+contains pack_list_fifo_msg "cannot open $T/in.fifo: a FIFO, not a regular file"
+printf 'file /status /proc/self/status 0644 0 0\n' > "$T/proc.spec"
+expect pack_input_proc_file 1 "$PACK" -o "$T/e.cpio.gz" "$T/proc.spec"
+contains pack_input_proc_file_msg "'/proc/self/status' for /status reports a size of 0 but has contents"
+expect pack_spec_stdin 0 sh -c "'$PACK' -o '$T/o/stdin.cpio.gz' - < '$T/ok.spec'"
+if cmp -s "$T/o/stdin.cpio.gz" "$T/o/keep.cpio.gz"; then pass pack_spec_stdin_same; else fail pack_spec_stdin_same "differs from the file's archive"; fi
+printf 'dir /a 0755 0 0\ndir /b 0855 0 0\n' | { OUT=$("$PACK" -o "$T/e.cpio.gz" - 2>&1); echo "$OUT" > "$T/stdin.err"; }
+OUT=$(cat "$T/stdin.err")
+contains pack_spec_stdin_errors_named "standard input:2: bad mode '0855'"
+
+# ---- name length: 4095 bytes stored (PATH_MAX with the NUL) is the limit ----
+long=$(head -c 4095 /dev/zero | tr '\0' a)
+printf 'dir /%s 0755 0 0\n' "$long" > "$T/long.spec"
+expect pack_name_4095 0 "$PACK" -o "$T/o/long.cpio" --no-gzip "$T/long.spec"
+printf 'dir /%sb 0755 0 0\n' "$long" > "$T/long2.spec"
+expect pack_name_4096 1 "$PACK" -o "$T/e.cpio.gz" "$T/long2.spec"
+contains pack_name_4096_msg "is 4096 bytes long (at most 4095)"
+
 # ---- errors ----
 printf 'dir /a 0755 0 0\n\nfil /b x 0644 0 0\n' > "$T/e1.spec"
 expect pack_unknown_directive 1 "$PACK" -o "$T/e.cpio.gz" "$T/e1.spec"
@@ -248,11 +310,31 @@ contains pack_usage_no_spec_msg "no SPEC file given"
 expect pack_usage_bad_option 2 "$PACK" --bogus "$T/ok.spec"
 contains pack_usage_bad_option_msg "unknown option: --bogus"
 expect pack_usage_missing_value 2 "$PACK" "$T/ok.spec" -o
+contains pack_usage_missing_value_msg "option needs a value: -o"
+expect pack_usage_missing_value_long 2 "$PACK" "$T/ok.spec" --mtime
+contains pack_usage_missing_value_long_msg "option needs a value: --mtime"
+expect pack_version 0 "$PACK" --version
+if printf '%s' "$OUT" | grep -qE '^dvm-pack [^ ]+$'; then pass pack_version_text; else fail pack_version_text "$OUT"; fi
 expect pack_usage_bad_mtime 2 "$PACK" --mtime -5 -o "$T/e.cpio.gz" "$T/ok.spec"
 contains pack_usage_bad_mtime_msg "--mtime '-5' is not a number of seconds"
 expect pack_help 0 "$PACK" --help
 contains pack_help_text "Usage: dvm-pack [-o OUT.cpio.gz] [-m MODDIR]... [--no-gzip] [--mtime N] SPEC..."
 contains pack_help_lists_commands "dvm-pack --list ARCHIVE"
+
+# ---- built-in modules (the tree's modules.builtin) ----
+mkdir -p "$T/bi/kernel/drivers/virtio"
+mkko "$T/bi/kernel/drivers/virtio/virtio.ko" ""
+printf 'kernel/drivers/uio/uio.ko\nkernel/drivers/uio/uio_pdrv_genirq.ko\n' >"$T/bi/modules.builtin"
+printf 'module uio virtio\n' >"$T/bi.spec"
+expect pack_builtin_module 0 "$PACK" -o "$T/bi.cpio" --no-gzip -m "$T/bi" "$T/bi.spec"
+contains pack_builtin_module_noted "$T/bi.spec:1: uio is built into the kernel ($T/bi/modules.builtin): nothing to pack"
+OUT=$("$PACK" --list "$T/bi.cpio")
+contains pack_builtin_shipped "-rw-r--r-- 0/0       64 lib/modules/modules.builtin"
+if printf '%s' "$OUT" | grep -q 'uio\.ko'; then fail pack_builtin_not_packed "$OUT"; else pass pack_builtin_not_packed; fi
+printf 'module uio_pdrv_genirq of_id=generic-uio\n' >"$T/bi.conf"
+printf 'file /etc/dvm.conf %s 0644 0 0\nmodule virtio\n' "$T/bi.conf" >"$T/bi2.spec"
+expect pack_builtin_param 1 "$PACK" -o "$T/e.cpio.gz" -m "$T/bi" "$T/bi2.spec"
+contains pack_builtin_param_msg "$T/bi.conf (/etc/dvm.conf):1: module uio_pdrv_genirq is built into the kernel ($T/bi/modules.builtin), so init cannot give it the parameter 'of_id=generic-uio': put uio_pdrv_genirq.of_id=generic-uio on the kernel command line instead"
 
 # ---- the real Debian module tree, when scripts/setup has fetched it ----
 if [ -f .cache/kernel.env ]; then
@@ -263,7 +345,8 @@ if [ -f .cache/kernel.env ]; then
 		mkdir "$T/r"
 		(cd "$T/r" && gzip -dc ../real.cpio.gz | cpio -idm --quiet 2>/dev/null)
 		if grep -qx 'uio_pdrv_genirq.ko: uio.ko' "$T/r/lib/modules/modules.dep" &&
-		   cmp -s "$T/r/lib/modules/virtio_blk.ko" "$(find "$MODULES_DIR" -name virtio_blk.ko | head -1)"; then
+		   cmp -s "$T/r/lib/modules/virtio_blk.ko" "$(find "$MODULES_DIR" -name virtio_blk.ko | head -1)" &&
+		   { [ ! -f "$MODULES_DIR/modules.builtin" ] || cmp -s "$T/r/lib/modules/modules.builtin" "$MODULES_DIR/modules.builtin"; }; then
 			pass pack_real_modules_content
 		else
 			fail pack_real_modules_content "modules.dep: $(cat "$T/r/lib/modules/modules.dep" 2>&1)"

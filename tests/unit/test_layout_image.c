@@ -147,15 +147,45 @@ TEST(bad_code)
 {
 	uint8_t h[64];
 	debian(h);
-	put(h + 4, 0xd503201f, 4);	/* nop */
+	put(h + 4, A64_NOP, 4);
 	CHECK_ERR(h, 64, FILE_SIZE, "code1 is 0xd503201f");
 	debian(h);
-	put(h, 0xd503201f, 4);
-	CHECK_ERR(h, 64, FILE_SIZE, "code0 is 0xd503201f: neither a branch");
+	put(h, A64_NOP, 4);
+	put(h + 4, 0, 4);
+	CHECK_ERR(h, 64, FILE_SIZE, "code0 is 0xd503201f and code1 0x00000000: neither is a branch");
 	put(h, 0x14000000 | (0x1000000 / 4), 4);	/* b +16 MiB, past a 1 MiB file */
 	CHECK_ERR(h, 64, 1 << 20, "code0 is 0x14400000");
 	put(h, 0x17ffffff, 4);		/* b -4: before the file */
 	CHECK_ERR(h, 64, FILE_SIZE, "code0 is 0x17ffffff");
+	put(h, A64_NOP, 4);
+	put(h + 4, 0x14000000 | 0x3ffffff, 4);	/* code1: b -4, to code0 (in the file) */
+	struct kimage k;
+	CHECK_INT(parse(h, 64, FILE_SIZE, &k), 0);
+	put(h + 4, 0x17fffffe, 4);	/* code1: b -8, before the file */
+	CHECK_ERR(h, 64, FILE_SIZE, "code1 0x17fffffe: neither is a branch");
+}
+
+/* Built without CONFIG_EFI (5.10 on): a NOP, then the branch in code1. Accepted, and
+ * said so; as are an older non-EFI Image (branch in code0) and an EFI one. */
+TEST(kinds)
+{
+	uint8_t h[64];
+	struct kimage k;
+	debian(h);
+	CHECK_INT(parse(h, 64, FILE_SIZE, &k), 0);
+	CHECK(strstr(k.kind, "EFI stub"));
+	put(h, A64_NOP, 4);
+	CHECK_INT(parse(h, 64, FILE_SIZE, &k), 0);
+	CHECK_INT(k.efi, 0);
+	CHECK(!strcmp(k.kind, "no EFI stub (NOP code0, branch in code1)"));
+	CHECK_INT(k.image_size, 0x2010000);
+	put(h, 0xaa1f03e0, 4);		/* mov x0, xzr: any instruction */
+	CHECK_INT(parse(h, 64, FILE_SIZE, &k), 0);
+	CHECK(strstr(k.kind, "code0 an instruction, branch in code1"));
+	put(h, 0x14000000 | (0x800 / 4), 4);
+	put(h + 4, 0, 4);
+	CHECK_INT(parse(h, 64, FILE_SIZE, &k), 0);
+	CHECK(!strcmp(k.kind, "no EFI stub (branch in code0)"));
 }
 
 TEST(read_from_file)
@@ -176,5 +206,5 @@ TEST(read_from_file)
 	CHECK_INT(k.image_size, 0x20000);
 	unlink(path);
 	CHECK_INT(image_read(path, &k), -1);
-	CHECK(strstr(perr_last, "cannot open kernel /tmp/dvm-image-") != NULL);
+	CHECK(strstr(perr_last, "cannot read kernel /tmp/dvm-image-") != NULL);
 }

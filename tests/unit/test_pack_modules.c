@@ -335,3 +335,81 @@ TEST(module_file_names)
 	CHECK_INT(mods_name_of(".ko", n, sizeof(n), NULL), -1);
 	CHECK_INT(mods_name_of("modules.dep", n, sizeof(n), NULL), -1);
 }
+
+/* An empty module directory: nothing found, no qsort(NULL, 0) (UBSan). */
+TEST(empty_module_dir)
+{
+	struct mods ms;
+	char *dirs[1] = { pt_tmpdir() };
+	mods_init(&ms, dirs, 1);
+	CHECK_INT(add(&ms, "virtio"), -1);
+	CHECK(strstr(perr_last, "module 'virtio' not found in -m "));
+	mods_free(&ms);
+}
+
+/* Parse and finish (modules.dep, modules.builtin, the config check). */
+static int parse_finish(struct spec *s, const char *fname, const char *text, char **dirs, int n)
+{
+	int r = pt_parse(s, fname, text, dirs, n);
+	return r ? r : spec_finish(s);
+}
+
+/* A tree's modules.builtin: a built-in module is accepted (noted, nothing packed, left
+ * out of modules.dep, also as a dependency); the file goes to the archive at
+ * /lib/modules/modules.builtin; an init config giving a built-in module parameters is
+ * an error naming the fix. */
+TEST(builtin_modules)
+{
+	static const char builtin[] = "kernel/drivers/uio/uio.ko\n"
+				      "kernel/drivers/uio/uio_pdrv_genirq.ko\n"
+				      "kernel/fs/binfmt-script.ko\n";
+	struct spec s;
+	char *dir = pt_tmpdir(), *dirs[1] = { dir };
+	free(pt_write(dir, "modules.builtin", builtin, -1));
+	KO(dir, "kernel/drivers/virtio/virtio.ko", "depends=");
+	KO(dir, "extra/needs_uio.ko", "depends=uio,virtio");
+
+	CHECK_INT(parse_finish(&s, "t.spec", "module uio\nmodule needs_uio binfmt_script\n", dirs, 1), 0);
+	CHECK(strstr(pnote_last, "t.spec:2: binfmt_script is built into the kernel ("));
+	CHECK(!spec_find(&s, "/lib/modules/uio.ko"));
+	CHECK(spec_find(&s, "/lib/modules/needs_uio.ko"));
+	const struct entry *dep = spec_find(&s, "/lib/modules/modules.dep");
+	const struct entry *b = spec_find(&s, "/lib/modules/modules.builtin");
+	CHECK(dep && b);
+	CHECK_STR(dep->data, "virtio.ko:\nneeds_uio.ko: virtio.ko\n");
+	CHECK_STR(b->data, builtin);
+	CHECK_INT(b->mode, S_IFREG | 0644);
+	spec_free(&s);
+
+	/* shipped whenever a tree has one, even with no module line */
+	CHECK_INT(parse_finish(&s, "t.spec", "dir /etc 0755 0 0\n", dirs, 1), 0);
+	CHECK(spec_find(&s, "/lib/modules/modules.builtin"));
+	spec_free(&s);
+
+	/* the init config: parameters for a built-in module cannot reach it */
+	char *conf = pt_write(dir, "dvm.conf", "module virtio\nmodule uio\n"
+			      "module \"uio-pdrv-genirq.ko\" \"of_id=generic-uio\" # the UIO nodes\n", -1);
+	char *text = xasprintf("file /etc/dvm.conf %s 0644 0 0\n", conf);
+	CHECK_INT(parse_finish(&s, "t.spec", text, dirs, 1), -1);
+	char want[1024];
+	snprintf(want, sizeof(want), "%s (/etc/dvm.conf):3: module uio_pdrv_genirq is built "
+		 "into the kernel (%s/modules.builtin), so init cannot give it the parameter "
+		 "'of_id=generic-uio': put uio_pdrv_genirq.of_id=generic-uio on the kernel "
+		 "command line instead (dvm-pack layout --bootargs or --append-bootargs can add "
+		 "it) and remove it from this line", conf, dir);
+	CHECK_STR(perr_last, want);
+	free(conf);
+	spec_free(&s);
+	free(text);
+	conf = pt_write(dir, "ok.conf", "module uio # no parameters: fine\nmodule virtio x=1\n", -1);
+	text = xasprintf("file /etc/dvm.conf %s 0644 0 0\n", conf);
+	CHECK_INT(parse_finish(&s, "t.spec", text, dirs, 1), 0);
+	spec_free(&s);
+	free(text);
+	free(conf);
+
+	/* declared by the spec as well: an error, as for modules.dep */
+	CHECK_INT(parse_finish(&s, "t.spec", "dir /lib/modules/modules.builtin 0755 0 0\n", dirs, 1), -1);
+	CHECK(strstr(perr_last, "t.spec:1: /lib/modules/modules.builtin is written by dvm-pack"));
+	spec_free(&s);
+}

@@ -270,7 +270,10 @@ static const struct {
 	  "(expected 0..1048575)" },
 	{ "file /x /nonexistent/file 0644 0 0\n", "t.spec:1: cannot read '/nonexistent/file' "
 	  "for /x: No such file or directory" },
-	{ "file /x / 0644 0 0\n", "t.spec:1: '/' for /x is a directory, not a regular file" },
+	{ "file /x / 0644 0 0\n", "t.spec:1: cannot read '/' for /x: a directory, not a regular file" },
+	{ "file /a /etc/passwd 0644 0 0 /b /a/c\n", "t.spec:1: /a is already a directory, "
+	  "created implicitly (as a parent) at t.spec:1; declare it before that line if it "
+	  "must be a regular file" },
 	{ "dir /x 0755 0 0\n\ndir /x 0700 0 0\n", "t.spec:3: duplicate name /x (first declared "
 	  "at t.spec:1)" },
 	{ "dir /x 0755 0 0\npipe /x/ 0700 0 0\n", "t.spec:2: duplicate name /x (first declared "
