@@ -15,7 +15,7 @@
 FUZZ_SECONDS ?= 60
 FUZZ_OUT ?= $(HB)/fuzz
 FUZZ_CC ?= clang
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -DDVM_UNIT_TEST -DDVM_FUZZ -Icore -Ipack \
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -DDVM_UNIT_TEST -DDVM_FUZZ -Icore -Ipack -Ipack/initramfs -Ipack/layout \
 	-Iapplets/init -Itests/unit -I$(HB)/gen -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -26,13 +26,13 @@ fuzz_uio_blk_SRCS := tests/fuzz/fuzz_uio_blk.c tests/unit/blk_peer.c \
 
 # dvm-pack (pack/): the spec parser, the archive reader (--list), the DTB patcher.
 FUZZ_TARGETS += pack_spec pack_list pack_dtb
-FUZZ_PACK_SRCS := pack/spec.c pack/modules.c pack/archive.c pack/cpio.c pack/stream.c \
-	pack/util.c pack/list.c core/modinfo.c
+FUZZ_PACK_SRCS := pack/initramfs/spec.c pack/initramfs/modules.c pack/initramfs/archive.c pack/initramfs/cpio.c pack/initramfs/stream.c \
+	pack/util.c pack/initramfs/list.c core/modinfo.c
 fuzz_pack_spec_SRCS := tests/fuzz/fuzz_pack_spec.c $(FUZZ_PACK_SRCS)
 fuzz_pack_spec_LIBS := -lz
 fuzz_pack_list_SRCS := tests/fuzz/fuzz_pack_list.c $(FUZZ_PACK_SRCS)
 fuzz_pack_list_LIBS := -lz
-fuzz_pack_dtb_SRCS := tests/fuzz/fuzz_pack_dtb.c pack/dtbscan.c pack/fdtpatch.c pack/dtbload.c \
+fuzz_pack_dtb_SRCS := tests/fuzz/fuzz_pack_dtb.c pack/layout/dtbscan.c pack/layout/fdtpatch.c pack/layout/dtbload.c \
 	pack/util.c
 fuzz_pack_dtb_LIBS := -lfdt
 # init's configuration parser: the sources its unit test links (tests/unit/init.mk),

@@ -1,4 +1,4 @@
-/* libFuzzer target: dvm-pack's archive reader (`dvm-pack --list`: pack/list.c, cpio.c,
+/* libFuzzer target: dvm-pack's archive reader (`dvm-pack --list`: pack/initramfs/list.c, cpio.c,
  * the gzip input stream) on any bytes, plain or gzip'd: it must report an error or
  * list, never read outside its buffers or loop. */
 #include <stdio.h>

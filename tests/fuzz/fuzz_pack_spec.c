@@ -1,4 +1,4 @@
-/* libFuzzer target: dvm-pack's spec parser (pack/spec.c) on any text, then the
+/* libFuzzer target: dvm-pack's spec parser (pack/initramfs/spec.c) on any text, then the
  * generated entries (spec_finish) and the archive writer into memory. Every accepted
  * spec must give entries with absolute, unique names whose parents are directories,
  * and an archive the reader lists back entry for entry. `file` and `include` may name

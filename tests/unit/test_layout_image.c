@@ -1,4 +1,4 @@
-/* Unit tests: the arm64 Image header parser (pack/image.c), good and bad headers. */
+/* Unit tests: the arm64 Image header parser (pack/layout/image.c), good and bad headers. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>

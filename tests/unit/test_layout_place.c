@@ -1,6 +1,6 @@
-/* Unit tests: placement arithmetic and every rejection (pack/place.c), the map rows,
- * text, SVG and VMM header built from a layout (pack/memmap.c, memsvg.c, vmmhdr.c), and
- * the boot stub's encoding (pack/stub.c). */
+/* Unit tests: placement arithmetic and every rejection (pack/layout/place.c), the map rows,
+ * text, SVG and VMM header built from a layout (pack/layout/memmap.c, memsvg.c, vmmhdr.c), and
+ * the boot stub's encoding (pack/layout/stub.c). */
 #include <stdlib.h>
 #include "check.h"
 #include "memmap.h"

@@ -4,7 +4,7 @@
 #   test_foo_SRCS := tests/unit/test_foo.c core/foo.c
 # check.c (the shared main) is linked into every test. Extra libraries: test_foo_LIBS.
 UNIT_CC ?= gcc
-UNIT_CFLAGS := -std=gnu11 $(WARN) -g -O1 -D_GNU_SOURCE -DDVM_UNIT_TEST -Icore -Ipack -Itests/unit -I$(HB)/gen
+UNIT_CFLAGS := -std=gnu11 $(WARN) -g -O1 -D_GNU_SOURCE -DDVM_UNIT_TEST -Icore -Ipack -Ipack/initramfs -Ipack/layout -Itests/unit -I$(HB)/gen
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 UNIT_BINS = $(foreach t,$(UNIT_TESTS),$(HB)/unit/$(t) $(HB)/unit-san/$(t))
