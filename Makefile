@@ -172,7 +172,7 @@ setup:
 sizes: all
 	@for f in $(B)/dvm; do printf '%-28s %8d bytes\n' $$f $$(stat -c %s $$f); done
 
--include $(wildcard pack/*.mk rootfs/*.mk tests/*.mk tests/*/*.mk drivers/*/*.mk)
+-include $(wildcard pack/*.mk rootfs/*.mk tests/*.mk tests/*/*.mk drivers/*/*.mk kernel/*.mk)
 -include $(DVM_OBJS:.o=.d)
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
