@@ -6,7 +6,8 @@
 # longer than a buffer, an empty RX free queue, inconsistent indices on all four queues,
 # 2000 racing bursts each way (a lost wake-up fails), SIGTERM and restart by init. Boot
 # 2, maps without reg-names (positional binding): a short round both ways. The driver's
-# counters are checked against its stats line after each phase.
+# counters are checked against its stats line after each phase. Fixed seeds (E2E_SEED
+# overrides both; make soak tries fresh ones).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/e2e/lib.sh
@@ -23,9 +24,9 @@ if ! pack_initrd "$T_TMP/net.cpio.gz" "$ROOT/rootfs/net-vm.spec" "$T_TMP/net.con
 	exit 1
 fi
 "$VMM_SIM" net --kernel "$KERNEL_IMAGE" --initrd "$T_TMP/net.cpio.gz" --name net-named \
-	--timeout "${NET_TIMEOUT:-150}" rx tx invalid nobuf indices race:2000 restart
+	--timeout "${NET_TIMEOUT:-150}" --seed "${E2E_SEED:-2121}" rx tx invalid nobuf indices race:2000 restart
 rc1=$?
 "$VMM_SIM" net --kernel "$KERNEL_IMAGE" --initrd "$T_TMP/net.cpio.gz" --name net-positional \
-	--timeout "${NET_TIMEOUT:-150}" --no-reg-names rx:60:300 tx:1200:1514 race:200
+	--timeout "${NET_TIMEOUT:-150}" --seed "${E2E_SEED:-2222}" --no-reg-names rx:60:300 tx:1200:1514 race:200
 rc2=$?
 [ $rc1 = 0 ] && [ $rc2 = 0 ]

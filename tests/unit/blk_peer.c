@@ -106,7 +106,8 @@ void peer_set_plugged(struct blk_shm *s, int on)
 static void logop(struct fake_eng *f, char what, const struct blk_io *io)
 {
 	if (f->nlog < FAKE_LOG)
-		f->log[f->nlog++] = (struct fake_op){ what, io->op, io->ridx, io->off, io->len, io->res };
+		f->log[f->nlog++] = (struct fake_op){ what, io->op, io->ridx, q_tail(f->srv->shm.resp),
+						      io->off, io->len, io->res };
 }
 
 static int fake_submit(struct blk_engine *e, struct blk_io *io)

@@ -34,6 +34,7 @@ struct fake_op { /* one log line: 'S'ubmitted or 'C'ompleted */
 	char what;
 	uint8_t op;
 	uint32_t ridx;
+	uint32_t rtail;  /* the response queue's tail then: what was answered by that time */
 	uint64_t off;
 	uint32_t len;
 	int res;

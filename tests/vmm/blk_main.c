@@ -18,7 +18,9 @@ const char blk_usage[] =
 	"info is always checked first. Prints PASS:/FAIL: lines; exit 0 when all passed.\n"
 	"Phases (in order, one boot):\n"
 	"  mixed[:N]        N (4000) random READ/WRITE/FLUSH/BARRIER requests, verified\n"
-	"  kill[:N[:K]]     the same with the driver SIGKILLed K (2) times by SysRq-i\n"
+	"  overlap[:N]      the same, half the READs/WRITEs on blocks of the last 16: many\n"
+	"                   overlaps across BARRIERs, where the order is checked\n"
+	"  kill[:N[:K]]     the same as mixed with the driver SIGKILLed K (2) times by SysRq-i\n"
 	"  invalid          every class of invalid request, each followed by a valid one\n"
 	"  indices          inconsistent queue indices, then corrected\n"
 	"  overflow         2 x capacity requests outstanding, response queue full\n"
@@ -102,7 +104,7 @@ static void dump_console(int fd)
 
 static void validate_phases(int n, char **ph)
 {
-	static const char *const known[] = { "mixed", "kill", "invalid", "indices", "overflow",
+	static const char *const known[] = { "mixed", "overlap", "kill", "invalid", "indices", "overflow",
 					     "ioerror", "plugged", "bench", "soak", "hold" };
 
 	for (int i = 0; i < n; i++) {
@@ -363,6 +365,11 @@ int blk_main(int argc, char **argv)
 
 		if (phase_is(p, "mixed"))
 			wl_mixed(&r, phase_arg(p, 1, 4000), o.depth, 0);
+		else if (phase_is(p, "overlap")) {
+			r.overlap = 50;
+			wl_mixed(&r, phase_arg(p, 1, 4000), o.depth, 0);
+			r.overlap = 0;
+		}
 		else if (phase_is(p, "kill"))
 			wl_mixed(&r, phase_arg(p, 1, 4000), o.depth, (int)phase_arg(p, 2, 2));
 		else if (phase_is(p, "invalid"))

@@ -141,6 +141,8 @@ int submit_rw(struct blk_run *r, int code, uint64_t blk, uint32_t n, int pref)
 		p->want_count = (uint16_t)n;
 	}
 	disk_busy(r->d, write, blk, n, r->epoch);
+	r->recent[r->nrecent++ % 16].blk = blk;
+	r->recent[(r->nrecent - 1) % 16].n = n;
 	blk_enqueue(v, p);
 	if (write && !r->readonly)
 		disk_write_submitted(r->d, blk, n, p->data ? p->data : buf, p->seq);

@@ -77,17 +77,39 @@ static uint32_t pick_count(struct blk_run *r)
 	return 9 + (uint32_t)(rnd_next(&r->rng) % 24);
 }
 
+/* n blocks overlapping one of the last READ/WRITEs submitted (often still in flight,
+ * perhaps before a BARRIER since); a random place when that would touch the bad block. */
+static uint64_t pick_near(struct blk_run *r, uint32_t n)
+{
+	unsigned k = r->nrecent < 4 ? r->nrecent : 4, i;
+	uint64_t b, lo;
+
+	if (!k)
+		return pick_block(r, n);
+	i = (r->nrecent - 1 - (unsigned)(rnd_next(&r->rng) % k)) % 16;
+	b = r->recent[i].blk + rnd_next(&r->rng) % r->recent[i].n; /* one of its blocks */
+	lo = b >= n - 1 ? b - (n - 1) + rnd_next(&r->rng) % n : 0;  /* [lo, lo + n) holds b */
+	if (lo + n > r->d->nblk)
+		lo = r->d->nblk - n;
+	if (lo <= r->bad_block && lo + n > r->bad_block)
+		return pick_block(r, n);
+	return lo;
+}
+
 static int gen_one(struct blk_run *r)
 {
 	uint64_t x = rnd_next(&r->rng) % 100;
 
-	if (x < 6)
+	if (x < 6 || (r->overlap && x < 20)) /* overlap: more epochs to overlap across */
 		return submit_sync(r, REQ_BARRIER, (int)(rnd_next(&r->rng) & 1));
-	if (x < 14)
+	if (x < 14 + (r->overlap ? 14 : 0))
 		return submit_sync(r, REQ_FLUSH, (int)(rnd_next(&r->rng) & 1));
 	for (int tries = 0; tries < 4; tries++) {
-		uint32_t n = pick_count(r);
-		uint64_t blk = pick_block(r, n);
+		uint32_t n = r->overlap && x < 57 && (rnd_next(&r->rng) & 1)
+				     ? 17 + (uint32_t)(rnd_next(&r->rng) % 16) /* several chunks */
+				     : pick_count(r);
+		uint64_t blk = r->overlap && rnd_next(&r->rng) % 100 < r->overlap ? pick_near(r, n)
+										    : pick_block(r, n);
 
 		if (submit_rw(r, x < 57 ? REQ_READ : REQ_WRITE, blk, n, -1))
 			return 1;
@@ -151,7 +173,7 @@ void wl_mixed(struct blk_run *r, uint64_t total, uint32_t depth, int nkill)
 	int kills = 0, sysrq0 = console_count(v->vm->log_fd, "sysrq: Kill All Tasks");
 	uint64_t checked0 = r->d->checked;
 
-	run_phase(r, nkill ? "kill" : "mixed");
+	run_phase(r, nkill ? "kill" : r->overlap ? "overlap" : "mixed");
 	if (depth > v->cap)
 		depth = v->cap;
 	while (r->answered < total) {

@@ -27,6 +27,9 @@ struct blk_run {
 	uint64_t bad_block;      /* QEMU fails I/O touching it (~0: none) */
 	uint32_t last_id;        /* of the last request submitted */
 	int stalled;
+	unsigned overlap;        /* mixed: % of READ/WRITEs put on a recent request's blocks */
+	struct { uint64_t blk; uint32_t n; } recent[16]; /* the last READ/WRITEs submitted */
+	unsigned nrecent;
 };
 
 /* Record a failure of kind k (the first few are printed). */
@@ -57,7 +60,8 @@ int take_all(struct blk_run *r);
 /* Pump until nothing is outstanding; -1 on a stall. */
 int drain_all(struct blk_run *r);
 
-/* Workloads (blk_work.c). Each prints its PASS/FAIL lines. */
+/* Workloads (blk_work.c). Each prints its PASS/FAIL lines. wl_mixed's phase is "kill"
+ * with kills, else "overlap" when r->overlap is set, else "mixed". */
 void check_info(struct blk_run *r, int read_only, const char *serial, int block_size,
 		int queue_depth);
 void wl_mixed(struct blk_run *r, uint64_t total, uint32_t depth, int nkill);
