@@ -21,6 +21,8 @@
  * "dvm_uio pages=0xM", bit i set for map i.
  */
 #include <linux/interrupt.h>
+#include <linux/ioport.h>
+#include <linux/irq.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/of.h>
@@ -66,19 +68,40 @@ static int dvm_uio_irqcontrol(struct uio_info *info, s32 on)
 	return 0;
 }
 
-/* Whether [addr, addr+size) is whole pages the kernel has struct pages for and has
- * reserved from its allocator (memblock-reserved: PageReserved). */
+/* Whether [addr, addr+size) is whole pages of the kernel's linear map that it has struct
+ * pages for and keeps from its allocator: a /reserved-memory region without no-map.
+ * PageReserved alone is not enough: arm64 also gives no-map regions reserved struct
+ * pages, but they are not in the linear map (no cacheable alias, page_address() means
+ * nothing), so they must be mapped as UIO does. "System RAM" in the resource tree is
+ * exactly the mapped memory (no-map ranges are registered as "reserved"). */
 static bool page_backed(phys_addr_t addr, resource_size_t size)
 {
 	unsigned long pfn, end;
 
 	if (!size || !PAGE_ALIGNED(addr) || !PAGE_ALIGNED(size))
 		return false;
+	if (region_intersects(addr, size, IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) !=
+	    REGION_INTERSECTS)
+		return false;
 	end = PFN_DOWN(addr + size);
 	for (pfn = PFN_DOWN(addr); pfn < end; pfn++)
 		if (!pfn_valid(pfn) || !PageReserved(pfn_to_page(pfn)))
 			return false;
 	return true;
+}
+
+/* Whether any page of [addr, addr+size) is memory the page allocator hands out. */
+static bool ordinary_ram(phys_addr_t addr, resource_size_t size)
+{
+	unsigned long pfn = PFN_DOWN(addr), end = PFN_UP(addr + size);
+
+	if (region_intersects(addr, size, IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) ==
+	    REGION_DISJOINT)
+		return false;
+	for (; pfn < end; pfn++)
+		if (pfn_valid(pfn) && !PageReserved(pfn_to_page(pfn)))
+			return true;
+	return false;
 }
 
 static int dvm_uio_mmap(struct uio_info *info, struct vm_area_struct *vma)
@@ -91,10 +114,15 @@ static int dvm_uio_mmap(struct uio_info *info, struct vm_area_struct *vma)
 	int ret;
 
 	if (!(d->pages & BIT(mi))) {
+		/* as uio_mmap_physical(): Device memory */
 		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
 		return remap_pfn_range(vma, vma->vm_start, PFN_DOWN(m->addr),
 				       vma->vm_end - vma->vm_start, vma->vm_page_prot);
 	}
+	/* A private mapping would copy-on-write the shared pages: the peer would stop
+	 * seeing our writes. Shared mappings only. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
 	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
@@ -152,8 +180,7 @@ static int dvm_uio_probe(struct platform_device *pdev)
 		m->size = (m->offs + resource_size(r) + PAGE_SIZE - 1) & PAGE_MASK;
 		if (page_backed(r->start, resource_size(r)))
 			d->pages |= BIT(mi);
-		else if (pfn_valid(PFN_DOWN(r->start)) &&
-			 !PageReserved(pfn_to_page(PFN_DOWN(r->start)))) {
+		else if (ordinary_ram(r->start, resource_size(r))) {
 			/* memory the kernel allocates from: mapping it would share pages the
 			 * kernel hands out; refuse, as the DT is wrong */
 			dev_err(dev, "%s: %pR is ordinary RAM (no /reserved-memory entry): not mapped\n",
@@ -168,6 +195,12 @@ static int dvm_uio_probe(struct platform_device *pdev)
 	if (irq == -EPROBE_DEFER)
 		return irq;
 	if (irq > 0) {
+		struct irq_data *id = irq_get_irq_data(irq);
+
+		/* as uio_pdrv_genirq: a level interrupt is masked at once when disabled,
+		 * not lazily, or it fires again before userspace cleared its cause */
+		if (id && (irqd_get_trigger_type(id) & IRQ_TYPE_LEVEL_MASK))
+			irq_set_status_flags(irq, IRQ_DISABLE_UNLAZY);
 		d->info.irq = irq;
 		d->info.handler = dvm_uio_irq;
 		d->info.irqcontrol = dvm_uio_irqcontrol;
@@ -187,7 +220,8 @@ static struct of_device_id dvm_uio_match[] = {
 	{ .compatible = "" },	/* filled from of_id at load */
 	{ }
 };
-MODULE_DEVICE_TABLE(of, dvm_uio_match);
+/* No MODULE_DEVICE_TABLE: an empty compatible would make the module's alias match every
+ * device-tree device; it is loaded explicitly (insmod dvm_uio.ko of_id=...). */
 
 static struct platform_driver dvm_uio_driver = {
 	.probe = dvm_uio_probe,
