@@ -35,6 +35,9 @@ const char uio_blk_usage[] =
 	"  --depth N           device I/Os in flight at once (default 16, 1..256)\n"
 	"  --chunk KIB         bounce buffer per I/O, multiple of 4 (default 64, max 16384);\n"
 	"                      larger requests run in chunks\n"
+	"  --copy              no zero-copy: always copy through bounce buffers\n"
+	"  --poll-us N         after answering, look at the request queue for up to N us with\n"
+	"                      the interrupt still disabled (default " BLK_STR(BLK_POLL_US_DEFAULT) "; 0: off)\n"
 	"  --journal PATH      restart journal on tmpfs (default /tmp/uio_blk-NAME.journal;\n"
 	"                      'none' disables the exactly-once guarantee across restarts)\n"
 	"  --read-only         open the device read-only (writes answer ERR_IO)\n"
@@ -46,22 +49,25 @@ const char uio_blk_usage[] =
 
 /* Options: "--name value" or "--name=value"; flags have no value. A small table instead
  * of getopt_long, which would cost several KiB in the static binary. */
-enum { OPT_CAP, OPT_REQCAP, OPT_RESPCAP, OPT_DEPTH, OPT_CHUNK, OPT_NUMS, /* numbers */
-       OPT_UIO = OPT_NUMS, OPT_DEVICE, OPT_NOTIFY, OPT_JOURNAL, OPT_FLAGS, /* strings */
-       OPT_LEGACY = OPT_FLAGS, OPT_RO, OPT_BUFFERED, OPT_SYNC, OPT_VERBOSE, OPT_N };
+enum { OPT_CAP, OPT_REQCAP, OPT_RESPCAP, OPT_DEPTH, OPT_CHUNK, OPT_POLL, /* numbers */
+       OPT_UIO, OPT_NUMS = OPT_UIO, OPT_DEVICE, OPT_NOTIFY, OPT_JOURNAL, /* strings */
+       OPT_LEGACY, OPT_FLAGS = OPT_LEGACY, OPT_RO, OPT_BUFFERED, OPT_SYNC, OPT_VERBOSE,
+       OPT_COPY, OPT_N };
 #define F(o) (1u << ((o) - OPT_FLAGS))
 static const char opt_names[OPT_N][15] = {
-	"capacity", "req-capacity", "resp-capacity", "depth", "chunk", "uio", "device",
-	"notify", "journal", "legacy-offsets", "read-only", "buffered", "sync", "verbose",
+	"capacity", "req-capacity", "resp-capacity", "depth", "chunk", "poll-us", "uio",
+	"device", "notify", "journal", "legacy-offsets", "read-only", "buffered", "sync",
+	"verbose", "copy",
 };
 static const uint32_t opt_max[OPT_NUMS] = { 0x80000000u, 0x80000000u, 0x80000000u,
-					    BLK_MAX_DEPTH, 16384 };
+					    BLK_MAX_DEPTH, 16384, 1000000 };
 
 int uio_blk_main(int argc, char **argv)
 {
 	const char *val[OPT_FLAGS] = { [OPT_UIO] = "blk", [OPT_DEVICE] = "/dev/vda",
 				       [OPT_NOTIFY] = "auto" };
-	unsigned long num[OPT_NUMS] = { [OPT_DEPTH] = 16, [OPT_CHUNK] = 64 };
+	unsigned long num[OPT_NUMS] = { [OPT_DEPTH] = 16, [OPT_CHUNK] = 64,
+					[OPT_POLL] = BLK_POLL_US_DEFAULT };
 	unsigned flags = 0;
 	int c, ndev = 0, named, rc = 1, busy;
 	static struct uio_dev devs[BLK_MAX_DEVS];
@@ -208,6 +214,7 @@ int uio_blk_main(int argc, char **argv)
 		counter = (uint32_t)(ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
 		nt.counter = &counter;
 	}
+	blk_zc_setup(&srv, uio_root(), dev.direct, dev.sector_size, !!(flags & F(OPT_COPY)));
 	if (blk_srv_init(&srv))
 		goto out;
 
@@ -226,6 +233,7 @@ int uio_blk_main(int argc, char **argv)
 		goto out;
 	}
 	srv.eng = eng;
+	eng->defer_enable = num[OPT_POLL] > 0;
 
 	/* UIO's handler disables the interrupt until it is re-enabled; a predecessor killed
 	 * in between left it disabled, and nothing would ever wake us. */
@@ -250,6 +258,19 @@ int uio_blk_main(int argc, char **argv)
 				     blk_srv_busy(&srv));
 			break;
 		}
+		if (eng->masked && !blk_srv_inflight(&srv)) {
+			/* Idle with the interrupt still disabled since the last event
+			 * (NAPI-style): work that arrives within --poll-us is served without
+			 * one. While device I/O is in flight its completion wakes us, so the
+			 * interrupt stays off then. */
+			if (!srv.stopping && blk_srv_poll(&srv, (unsigned)num[OPT_POLL]))
+				continue;
+			eng->irq_enable(eng);
+			/* Look once more after enabling: work published just before is served
+			 * now, not after the next notification. */
+			if (blk_srv_pending(&srv))
+				continue;
+		}
 		ev = eng->wait(eng, &srv);
 		if (ev < 0) {
 			rc = 1;
@@ -260,7 +281,9 @@ int uio_blk_main(int argc, char **argv)
 			srv.stopping = 1;
 		}
 	}
-	info("served %llu requests", (unsigned long long)srv.nreq);
+	info("served %llu requests; zero-copy I/Os %llu, copied for alignment %llu",
+	     (unsigned long long)srv.nreq, (unsigned long long)srv.nzc,
+	     (unsigned long long)srv.nzc_copy);
 out:
 	for (int i = 0; i < ndev; i++)
 		uio_close(&devs[i]);
