@@ -51,6 +51,8 @@ const char blk_usage[] =
 	"  --notify MODE       page (doorbell counter) or irq-ack (poll the response queue)\n"
 	"  --legacy-offsets    io_or_offset is an offset into the first data region\n"
 	"  --no-reg-names      UIO nodes without reg-names (positional maps)\n"
+	"  --zc-data N         the first N data regions as reserved memory without no-map\n"
+	"                      (page-backed under dvm_uio: zero-copy; default 0)\n"
 	"  --spi N             the UIO interrupt (12)\n"
 	"  --irq-type T        its trigger type in the DTB: edge (default) or level; the\n"
 	"                      injection is a one-shot pending bit, which Linux drops for a\n"
@@ -74,6 +76,7 @@ struct opts {
 	int ndata;
 	uint64_t window, disk, opt_io, seed, bad_block;
 	unsigned ram, timeout, stall;
+	int zc_data;
 	int read_only, legacy, names, spi, irq_flags, notify, block_size, queue_depth, keep;
 };
 
@@ -219,6 +222,7 @@ int blk_main(int argc, char **argv)
 				die("--notify: '%s' is not page or irq-ack", m);
 		} else if (!strcmp(a, "--legacy-offsets")) o.legacy = 1;
 		else if (!strcmp(a, "--no-reg-names")) o.names = 0;
+		else if (!strcmp(a, "--zc-data")) o.zc_data = atoi(need(argc, argv, &i));
 		else if (!strcmp(a, "--irq-type")) {
 			const char *m = need(argc, argv, &i);
 
@@ -285,6 +289,7 @@ int blk_main(int argc, char **argv)
 	v.irq_flags = o.irq_flags;
 	v.notify_mode = o.notify;
 	v.legacy = o.legacy;
+	v.zc_data = o.zc_data;
 	blk_layout(&v, &win, o.cap, o.data, o.ndata);
 	disk_create(&d, dir, o.disk, o.seed);
 	if (o.keep)

@@ -72,7 +72,7 @@ static int put_reg(uint8_t *buf, int ac, int sc, uint64_t gpa, uint64_t size)
 	return n;
 }
 
-void dtb_reserve(void *fdt, const char *name, uint64_t gpa, uint64_t size)
+static void reserve(void *fdt, const char *name, uint64_t gpa, uint64_t size, int nomap)
 {
 	int root = fdt_path_offset(fdt, "/"), rm, node, ac, sc, n;
 	char nname[64];
@@ -98,7 +98,18 @@ void dtb_reserve(void *fdt, const char *name, uint64_t gpa, uint64_t size)
 	chk(node, nname);
 	n = put_reg(reg, ac, sc, gpa, size);
 	chk(fdt_setprop(fdt, node, "reg", reg, n), "reserved reg");
-	chk(fdt_setprop(fdt, node, "no-map", 0, 0), "no-map");
+	if (nomap)
+		chk(fdt_setprop(fdt, node, "no-map", 0, 0), "no-map");
+}
+
+void dtb_reserve(void *fdt, const char *name, uint64_t gpa, uint64_t size)
+{
+	reserve(fdt, name, gpa, size, 1);
+}
+
+void dtb_reserve_mapped(void *fdt, const char *name, uint64_t gpa, uint64_t size)
+{
+	reserve(fdt, name, gpa, size, 0);
 }
 
 void dtb_add_uio(void *fdt, const char *name, const char *uio_name, const struct uio_map *m,
