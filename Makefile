@@ -133,6 +133,17 @@ $(B)/obj/%.o: %.c $(B)/gen/applets.h | $(B)/kinc $(B)/xinc
 	@echo "  CC      $<"
 	$(Q)$(CC_DVM) $(DVM_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The version `dvm --version` prints: `git describe` of the source tree (the same for the
+# same commit, so builds stay reproducible), or DVM_VERSION_FALLBACK outside a git
+# checkout. Rewritten only when it changes, so only dispatch.c rebuilds then.
+DVM_VERSION_FALLBACK := 0.1
+DVM_VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo $(DVM_VERSION_FALLBACK))
+$(B)/gen/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define DVM_VERSION "%s"\n' '$(DVM_VERSION)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(B)/obj/core/dispatch.o: $(B)/gen/version.h
+
 # The applet table: rewritten only when the selection changes, so objects rebuild then.
 $(B)/gen/applets.h: FORCE
 	@mkdir -p $(dir $@)

@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "applet.h"
 #include "log.h"
 #include "module.h"
+#include "opt.h"
 
 #define MODULE_DIR "/lib/modules"
 
@@ -68,13 +70,13 @@ static int has_ko(const char *s)
 	return 0;
 }
 
-int insmod_main(int argc, char **argv)
+/* The arguments: the index of FILE (*verbose set for -v), or -1 after logging a usage
+ * error. */
+static int parse(int argc, char **argv, int *verbose)
 {
-	char found[512], *params;
-	const char *file;
-	int i = 1, r;
+	int i = 1;
 
-	log_to_stderr(); /* a command: its errors go to whoever ran it */
+	*verbose = 0;
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (!strcmp(argv[i], "--")) {
 			i++;
@@ -82,27 +84,56 @@ int insmod_main(int argc, char **argv)
 		}
 		if (strcmp(argv[i], "-v")) {
 			err("unknown option '%s' (see insmod --help)", argv[i]);
-			return 2;
+			return -1;
 		}
-		log_verbose();
+		*verbose = 1;
 	}
 	if (i >= argc) {
 		err("no module file given (see insmod --help)");
-		return 2;
+		return -1;
 	}
-	file = argv[i++];
-	for (int k = i; k < argc; k++) {
+	for (int k = i + 1; k < argc; k++) {
 		/* A bare PARAM sets a bool; a file name here is a mistake the kernel would
 		 * merely warn about ("unknown parameter ignored"). */
 		if (!strchr(argv[k], '=') && (strchr(argv[k], '/') || has_ko(argv[k]))) {
 			err("'%s' looks like a second module file: insmod loads one module; load "
 			    "dependencies with their own insmod first", argv[k]);
-			return 2;
+			return -1;
 		}
 		if (!argv[k][0] || argv[k][0] == '=') {
 			err("parameter '%s' has no name", argv[k]);
-			return 2;
+			return -1;
 		}
+	}
+	return i;
+}
+
+int insmod_check(int argc, char **argv)
+{
+	int v;
+
+	return parse(argc, argv, &v) < 0 ? OPT_USAGE : 0;
+}
+
+int insmod_main(int argc, char **argv)
+{
+	char found[512], *params;
+	const char *file;
+	int i, r, verbose;
+	struct stat st;
+
+	log_to_stderr(); /* a command: its errors go to whoever ran it */
+	i = parse(argc, argv, &verbose);
+	if (i < 0)
+		return OPT_USAGE;
+	if (verbose)
+		log_verbose();
+	file = argv[i++];
+	/* the kernel would answer a directory's fd with ENOEXEC or EINVAL, which
+	 * module_load explains as a bad module or a version mismatch */
+	if (!stat(file, &st) && S_ISDIR(st.st_mode)) {
+		err("%s: is a directory, not a module file", file);
+		return 1;
 	}
 	if (!strchr(file, '/') && access(file, F_OK) &&
 	    !module_find(MODULE_DIR, file, found, sizeof(found))) {

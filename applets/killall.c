@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "applet.h"
 #include "log.h"
+#include "opt.h"
 #include "signame.h"
 
 const char killall_usage[] =
@@ -19,8 +20,10 @@ const char killall_usage[] =
 	"(/proc/PID/comm, which the kernel cuts to 15 characters) or the last part of its\n"
 	"argv[0]. A NAME containing '/' selects the processes running that file instead.\n"
 	"Never signals itself or PID 1. SIGNAL is a name (TERM, SIGKILL, hup) or a number\n"
-	"(9; 0 only checks that a process exists). Exit status 1 when a NAME matched no\n"
-	"process or a signal could not be sent.\n";
+	"(9; 0 only checks that a process exists).\n"
+	"\n"
+	"Exit status: 0 every NAME matched and was signalled, 1 a NAME matched no process\n"
+	"or a signal could not be sent, 2 bad usage.\n";
 
 /* Read a small /proc file into buf (NUL-terminated); its length, or -1. */
 static ssize_t slurp(const char *path, char *buf, size_t n)
@@ -53,11 +56,13 @@ static int match(const char *name, const struct stat *file, long pid,
 	       (strlen(comm) == 15 && !strncmp(comm, name, 15));
 }
 
-int killall_main(int argc, char **argv)
+/* The options: the index of the first NAME, with the signal in *sig; -1 after logging
+ * a usage error. */
+static int parse(int argc, char **argv, int *sig)
 {
-	int sig = SIGTERM, i = 1, status = 0;
+	int i = 1;
 
-	log_to_stderr();
+	*sig = SIGTERM;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i] + 1;
 		if (!strcmp(a, "-")) {
@@ -67,21 +72,39 @@ int killall_main(int argc, char **argv)
 		if (!strcmp(a, "s")) {
 			if (++i == argc) {
 				err("-s needs a SIGNAL");
-				return 1;
+				return -1;
 			}
 			a = argv[i];
 		}
-		sig = sig_parse(a);
-		if (sig < 0) {
+		*sig = sig_parse(a);
+		if (*sig < 0) {
 			err("unknown signal '%s' (a name such as TERM, KILL, HUP, INT, USR1, or a "
 			    "number)", a);
-			return 1;
+			return -1;
 		}
 	}
 	if (i == argc) {
 		err("expected NAME... (see killall --help)");
-		return 1;
+		return -1;
 	}
+	return i;
+}
+
+int killall_check(int argc, char **argv)
+{
+	int sig;
+
+	return parse(argc, argv, &sig) < 0 ? OPT_USAGE : 0;
+}
+
+int killall_main(int argc, char **argv)
+{
+	int sig, i, status = 0;
+
+	log_to_stderr();
+	i = parse(argc, argv, &sig);
+	if (i < 0)
+		return OPT_USAGE;
 
 	int n = argc - i;
 	char **names = argv + i;

@@ -8,6 +8,7 @@
 #include "applet.h"
 #include "log.h"
 #include "mountopt.h"
+#include "opt.h"
 
 const char mount_usage[] =
 	"Usage: mount [-r|-w] [-v] [-t TYPE] [-o OPTIONS] SOURCE DIR\n"
@@ -72,25 +73,34 @@ static int add_opts(struct mountopt *mo, const char *opts)
 	return -1;
 }
 
-int mount_main(int argc, char **argv)
-{
-	static struct mountopt mo; /* 4 KiB: keep it off the stack */
-	const char *type = NULL, *pos[2];
-	int npos = 0, opts_given = 0, options_end = 0;
+/* What the arguments ask for; mo is 4 KiB, so the caller keeps it off the stack. */
+struct mount_args {
+	struct mountopt *mo;
+	const char *type, *pos[2];
+	int npos, opts_given, verbose;
+};
 
-	log_to_stderr(); /* a command: its errors go to whoever ran it */
+/* Read the arguments into *m: 0, or -1 after logging a usage error. */
+static int parse(int argc, char **argv, struct mount_args *m)
+{
+	struct mountopt *mo = m->mo;
+	int options_end = 0;
+
+	memset(mo, 0, sizeof(*mo));
+	m->type = NULL;
+	m->npos = m->opts_given = m->verbose = 0;
 	/* Options may follow SOURCE and DIR, as with util-linux mount. */
 	for (int i = 1; i < argc; i++) {
 		char *a = argv[i];
 		if (options_end || a[0] != '-' || !a[1]) {
-			if (npos == 2) {
+			if (m->npos == 2) {
 				err("too many arguments: '%s' (see mount --help)", a);
-				return 2;
+				return -1;
 			}
-			pos[npos++] = a;
+			m->pos[m->npos++] = a;
 			continue;
 		}
-		opts_given = 1;
+		m->opts_given = 1;
 		if (a[1] == '-') {
 			if (!a[2]) {
 				options_end = 1;
@@ -99,16 +109,16 @@ int mount_main(int argc, char **argv)
 				/* only propagation words are meant here */
 				if (mountopt_parse(a + 7, &p) || !p.prop || p.flags || p.data[0]) {
 					err("unknown option '%s' (see mount --help)", a);
-					return 2;
+					return -1;
 				}
-				mo.prop = p.prop;
+				mo->prop = p.prop;
 			} else if (!strcmp(a, "--bind") || !strcmp(a, "--rbind") ||
 				   !strcmp(a, "--move")) {
-				if (add_opts(&mo, a + 2))
-					return 2;
+				if (add_opts(mo, a + 2))
+					return -1;
 			} else {
 				err("unknown option '%s' (see mount --help)", a);
-				return 2;
+				return -1;
 			}
 			continue;
 		}
@@ -118,36 +128,58 @@ int mount_main(int argc, char **argv)
 				char *v = c[1] ? c + 1 : i + 1 < argc ? argv[++i] : NULL;
 				if (!v) {
 					err("option -%c needs a value (see mount --help)", *c);
-					return 2;
+					return -1;
 				}
 				if (*c == 't')
-					type = v;
-				else if (add_opts(&mo, v))
-					return 2;
+					m->type = v;
+				else if (add_opts(mo, v))
+					return -1;
 				break;
 			} else if (*c == 'r') {
-				mo.flags |= MS_RDONLY;
+				mo->flags |= MS_RDONLY;
 			} else if (*c == 'w') {
-				mo.flags &= ~(unsigned long)MS_RDONLY;
+				mo->flags &= ~(unsigned long)MS_RDONLY;
 			} else if (*c == 'v') {
-				log_verbose();
+				m->verbose = 1;
 			} else {
 				err("unknown option '-%c' (see mount --help)", *c);
-				return 2;
+				return -1;
 			}
 		}
 	}
-	if (npos == 0) {
-		if (opts_given) {
-			err("nothing to mount: SOURCE and DIR are missing (see mount --help)");
-			return 2;
-		}
+	if (m->npos == 0 && m->opts_given) {
+		err("nothing to mount: SOURCE and DIR are missing (see mount --help)");
+		return -1;
+	}
+	if (m->npos == 1 && !(mo->flags & MS_REMOUNT) && !mo->prop) {
+		err("need SOURCE and DIR (there is no /etc/fstab to look '%s' up in)", m->pos[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static struct mountopt mo; /* 4 KiB: keep it off the stack */
+
+int mount_check(int argc, char **argv)
+{
+	struct mount_args m = { .mo = &mo };
+
+	return parse(argc, argv, &m) ? OPT_USAGE : 0;
+}
+
+int mount_main(int argc, char **argv)
+{
+	struct mount_args m = { .mo = &mo };
+
+	log_to_stderr(); /* a command: its errors go to whoever ran it */
+	if (parse(argc, argv, &m))
+		return OPT_USAGE;
+	if (m.verbose)
+		log_verbose();
+	if (m.npos == 0)
 		return list();
-	}
-	if (npos == 1 && !(mo.flags & MS_REMOUNT) && !mo.prop) {
-		err("need SOURCE and DIR (there is no /etc/fstab to look '%s' up in)", pos[0]);
-		return 2;
-	}
+	const char *type = m.type, **pos = m.pos;
+	int npos = m.npos;
 	const char *src = npos == 2 ? pos[0] : NULL, *dir = pos[npos - 1];
 	dbg("mount %s on %s type %s flags %#lx propagation %#lx options '%s'",
 	    src ? src : "(none)", dir, type ? type : "(any)", mo.flags, mo.prop, mo.data);

@@ -5,6 +5,7 @@
 #include "applet.h"
 #include "initctl.h"
 #include "log.h"
+#include "opt.h"
 
 const char poweroff_usage[] =
 	"Usage: poweroff [-f]\n"
@@ -12,7 +13,10 @@ const char poweroff_usage[] =
 	"Ask dvm's init to stop every process and power off (SIGUSR2 to PID 1). Refuses\n"
 	"when PID 1 is not dvm's init.\n"
 	"\n"
-	"  -f  power off now: sync, then reboot(2), without asking init\n";
+	"  -f  power off now: sync, then reboot(2), without asking init: nothing is\n"
+	"      stopped first (use it only when init cannot be asked)\n"
+	"\n"
+	"Exit status: 0 init was asked, 1 refused or failed, 2 bad usage.\n";
 
 const char reboot_usage[] =
 	"Usage: reboot [-f]\n"
@@ -20,21 +24,41 @@ const char reboot_usage[] =
 	"Ask dvm's init to stop every process and reboot (SIGUSR1 to PID 1). Refuses when\n"
 	"PID 1 is not dvm's init.\n"
 	"\n"
-	"  -f  reboot now: sync, then reboot(2), without asking init\n";
+	"  -f  reboot now: sync, then reboot(2), without asking init: nothing is\n"
+	"      stopped first (use it only when init cannot be asked)\n"
+	"\n"
+	"Exit status: 0 init was asked, 1 refused or failed, 2 bad usage.\n";
 
-static int halt_main(int argc, char **argv, int restart)
+/* The arguments: 1 with -f, 0 without, -1 after logging a usage error. */
+static int parse(int argc, char **argv)
 {
 	int force = 0;
 
-	log_to_stderr();
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-f")) {
-			force = 1;
-		} else {
-			err("unexpected argument '%s' (see %s --help)", argv[i], argv[0]);
-			return 1;
+		if (strcmp(argv[i], "-f")) {
+			err("unexpected argument '%s' (see --help)", argv[i]);
+			return -1;
 		}
+		force = 1;
 	}
+	return force;
+}
+
+int poweroff_check(int argc, char **argv)
+{
+	return parse(argc, argv) < 0 ? OPT_USAGE : 0;
+}
+
+int reboot_check(int argc, char **argv) __attribute__((alias("poweroff_check")));
+
+static int halt_main(int argc, char **argv, int restart)
+{
+	int force;
+
+	log_to_stderr();
+	force = parse(argc, argv);
+	if (force < 0)
+		return OPT_USAGE;
 	if (!force)
 		return initctl_ask(restart) ? 1 : 0;
 	initctl_halt(restart);

@@ -6,12 +6,15 @@
 #include <unistd.h>
 #include "applet.h"
 #include "log.h"
+#include "opt.h"
 
 const char sleep_usage[] =
 	"Usage: sleep SECONDS\n"
 	"\n"
 	"Sleep for SECONDS: digits with an optional decimal fraction (1, 0.5, .25), or\n"
-	"inf / infinity to sleep until killed.\n";
+	"inf / infinity to sleep until killed.\n"
+	"\n"
+	"Exit status: 0 slept, 2 bad usage.\n";
 
 /* "1.5" -> {1, 500000000}; "inf" -> tv_sec -1. Returns 0, or -1 when s is not a
  * duration. Digits past nanoseconds are ignored. */
@@ -41,19 +44,29 @@ int sleep_parse(const char *s, struct timespec *ts)
 	return 0;
 }
 
+int sleep_check(int argc, char **argv)
+{
+	struct timespec ts;
+
+	if (argc != 2) {
+		err("expected one argument, SECONDS (see sleep --help)");
+		return OPT_USAGE;
+	}
+	if (sleep_parse(argv[1], &ts)) {
+		err("'%s' is not a number of seconds (expected e.g. 2, 0.5 or inf)", argv[1]);
+		return OPT_USAGE;
+	}
+	return 0;
+}
+
 int sleep_main(int argc, char **argv)
 {
 	struct timespec ts;
 
 	log_to_stderr();
-	if (argc != 2) {
-		err("expected one argument, SECONDS (see sleep --help)");
-		return 1;
-	}
-	if (sleep_parse(argv[1], &ts)) {
-		err("'%s' is not a number of seconds (expected e.g. 2, 0.5 or inf)", argv[1]);
-		return 1;
-	}
+	if (sleep_check(argc, argv))
+		return OPT_USAGE;
+	sleep_parse(argv[1], &ts);
 	if (ts.tv_sec < 0)
 		for (;;)
 			pause();

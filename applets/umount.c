@@ -4,6 +4,7 @@
 #include <sys/mount.h>
 #include "applet.h"
 #include "log.h"
+#include "opt.h"
 
 const char umount_usage[] =
 	"Usage: umount [-l] [-f] [-v] DIR...\n"
@@ -38,11 +39,13 @@ static void explain(const char *dir, int e)
 	}
 }
 
-int umount_main(int argc, char **argv)
+/* The options: the index of the first DIR, with umount2 flags in *flags (and
+ * *verbose); -1 after logging a usage error. */
+static int parse(int argc, char **argv, int *flags, int *verbose)
 {
-	int flags = 0, i = 1, failed = 0;
+	int i = 1;
 
-	log_to_stderr(); /* a command: its errors go to whoever ran it */
+	*flags = *verbose = 0;
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (!strcmp(argv[i], "--")) {
 			i++;
@@ -50,21 +53,41 @@ int umount_main(int argc, char **argv)
 		}
 		for (const char *c = argv[i] + 1; *c; c++) {
 			if (*c == 'l')
-				flags |= MNT_DETACH;
+				*flags |= MNT_DETACH;
 			else if (*c == 'f')
-				flags |= MNT_FORCE;
+				*flags |= MNT_FORCE;
 			else if (*c == 'v')
-				log_verbose();
+				*verbose = 1;
 			else {
 				err("unknown option '-%c' (see umount --help)", *c);
-				return 2;
+				return -1;
 			}
 		}
 	}
 	if (i >= argc) {
 		err("no mount point given (see umount --help)");
-		return 2;
+		return -1;
 	}
+	return i;
+}
+
+int umount_check(int argc, char **argv)
+{
+	int f, v;
+
+	return parse(argc, argv, &f, &v) < 0 ? OPT_USAGE : 0;
+}
+
+int umount_main(int argc, char **argv)
+{
+	int flags, i, failed = 0, verbose;
+
+	log_to_stderr(); /* a command: its errors go to whoever ran it */
+	i = parse(argc, argv, &flags, &verbose);
+	if (i < 0)
+		return OPT_USAGE;
+	if (verbose)
+		log_verbose();
 	for (; i < argc; i++) {
 		if (umount2(argv[i], flags) < 0) {
 			explain(argv[i], errno);

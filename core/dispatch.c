@@ -1,15 +1,17 @@
 /* The multicall entry point: choose the applet from basename(argv[0]), or from argv[1]
- * when invoked as `dvm`. `dvm`, `dvm --list` list the applets; `APPLET --help` prints
- * its usage; an unknown applet exits 127 naming the available ones. */
+ * when invoked as `dvm`. `dvm`, `dvm --list` list the applets; `dvm --version` prints
+ * the version make wrote into version.h; `APPLET --help` prints its usage; an unknown
+ * applet exits 127 naming the available ones. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
 #include "applet.h"
 #include "log.h"
+#include "version.h"
 
 static const struct applet applets[] = {
-#define APPLET(n) { #n, n##_main },
+#define APPLET(n) { #n, n##_main, n##_check },
 #include "applets.h"
 #undef APPLET
 };
@@ -96,9 +98,13 @@ int main(int argc, char **argv)
 			list(1, "", "\n");
 			return 0;
 		}
+		if (!strcmp(argv[1], "--version")) {
+			out(1, "dvm " DVM_VERSION "\n");
+			return 0;
+		}
 		if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 			out(1, "Usage: dvm APPLET [ARGS...]  (or run through a link named APPLET)\n"
-			       "       dvm --list\n\nApplets:\n");
+			       "       dvm --list\n       dvm --version\n\nApplets:\n");
 			list(1, "", "\n");
 			return 0;
 		}

@@ -20,13 +20,13 @@ int initctl_ask(int restart)
 {
 	int r = initctl_same_file("/proc/1/exe", "/proc/self/exe");
 
-	if (r < 0) {
-		err("cannot tell whether PID 1 is dvm init (/proc/1/exe): %s; use -f",
-		    strerror(-r));
-		return -1;
-	}
-	if (!r) {
-		err("PID 1 is not dvm init; use -f");
+	/* -f is suggested only with what it does: it stops nothing first */
+	if (r <= 0) {
+		err("%s%s: nothing done; '%s -f' would %s this machine at once, without "
+		    "stopping anything", r ? "cannot tell whether PID 1 is dvm init: " :
+		    "PID 1 is not dvm init (its signals may mean something else)",
+		    r ? strerror(-r) : "", restart ? "reboot" : "poweroff",
+		    restart ? "reboot" : "power off");
 		return -1;
 	}
 	if (kill(1, restart ? INITCTL_REBOOT : INITCTL_POWEROFF)) {

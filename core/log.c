@@ -14,6 +14,14 @@ int log_level = LOG_INFO;
 static const char *log_name = "dvm";
 static int kmsg_fd = -1;
 static int use_stderr;
+static void (*divert)(int, const char *, void *);
+static void *divert_ctx;
+
+void log_divert(void (*fn)(int, const char *, void *), void *ctx)
+{
+	divert = fn;
+	divert_ctx = ctx;
+}
 
 void log_reopen(void)
 {
@@ -60,6 +68,12 @@ static void vlog(int level, const char *fmt, va_list ap)
 
 	if (level > log_level)
 		return;
+	if (divert) {
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		divert(level, buf, divert_ctx);
+		errno = saved;
+		return;
+	}
 	off = kmsg_fd >= 0 ? snprintf(buf, sizeof(buf), "<%d>%s: ", level, log_name)
 			   : snprintf(buf, sizeof(buf), "%s: ", log_name);
 	n = vsnprintf(buf + off, sizeof(buf) - off - 1, fmt, ap);

@@ -19,6 +19,11 @@ void log_verbose(void);
 /* Force stderr (tests, and applets run by hand that must print). */
 void log_to_stderr(void);
 
+/* Hand messages to fn (without the applet name) instead of writing them; fn NULL:
+ * write them again. init uses it to put FILE:LINE before what an applet's argument
+ * check (struct applet's check) reports. */
+void log_divert(void (*fn)(int level, const char *msg, void *ctx), void *ctx);
+
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* log_msg(LOG_ERR, ...) and log_msg(LOG_WARNING, ...): one argument less to pass at
  * each of a few hundred call sites. */

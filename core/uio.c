@@ -51,7 +51,26 @@ static int read_attr(const char *path, char *buf, size_t n)
 	return len;
 }
 
-int uio_find(const char *root, const char *name, int *nums, int max)
+void uio_region_name(const char *root, int num, char *buf, size_t n)
+{
+	char path[512], val[128];
+	int len;
+
+	snprintf(path, sizeof(path), "%s/sys/class/uio/uio%d/device/of_node/compatible", root,
+		 num);
+	len = read_attr(path, val, sizeof(val));
+	/* NUL-separated strings: the region name is the second one */
+	for (int i = 0; i + 1 < len; i++)
+		if (!val[i]) {
+			snprintf(buf, n, "%s", val + i + 1);
+			return;
+		}
+	snprintf(path, sizeof(path), "%s/sys/class/uio/uio%d/name", root, num);
+	if (read_attr(path, buf, n) < 0)
+		buf[0] = 0;
+}
+
+static int find(const char *root, const char *name, int *nums, int max, int region)
 {
 	char path[512], val[UIO_NAME_MAX];
 	struct dirent *e;
@@ -74,7 +93,11 @@ int uio_find(const char *root, const char *name, int *nums, int max)
 		if (end == e->d_name + 3 || *end || n < 0 || n > 1000000)
 			continue;
 		snprintf(path, sizeof(path), "%s/sys/class/uio/%s/name", root, e->d_name);
-		if (read_attr(path, val, sizeof(val)) < 0 || strcmp(val, name))
+		if (region)
+			uio_region_name(root, (int)n, val, sizeof(val));
+		else if (read_attr(path, val, sizeof(val)) < 0)
+			continue;
+		if (strcmp(val, name))
 			continue;
 		/* insertion keeps nums ascending */
 		int i = found < max ? found : max;
@@ -89,6 +112,48 @@ int uio_find(const char *root, const char *name, int *nums, int max)
 	}
 	closedir(dir);
 	return found;
+}
+
+int uio_find(const char *root, const char *name, int *nums, int max)
+{
+	return find(root, name, nums, max, 0);
+}
+
+int uio_find_region(const char *root, const char *name, int *nums, int max)
+{
+	return find(root, name, nums, max, 1);
+}
+
+int uio_open_region(struct uio_dev *d, const char *root, const char *prefix,
+		    const char *name, int maps, int required)
+{
+	char full[UIO_NAME_MAX];
+	int num, n;
+
+	/* sdfgen's limit, which also keeps the name inside full */
+	if (strlen(prefix) + strlen(name) > 31) {
+		err("region name '%s%s': more than 31 characters", prefix, name);
+		return -1;
+	}
+	strcpy(full, prefix);
+	strcat(full, name);
+	n = find(root, full, &num, 1, 1);
+	if (!n && required)
+		err("no UIO device with the region name '%s'", full);
+	if (n <= 0)
+		return n || !required ? n : -1;
+	if (n > 1) {
+		err("%d UIO devices have the region name '%s' (must be unique)", n, full);
+		return -1;
+	}
+	if (uio_open(d, root, num, O_NONBLOCK))
+		return -1;
+	if (d->nmaps != maps) {
+		err("uio%d (%s): %d maps, expected %d", num, full, d->nmaps, maps);
+		uio_close(d);
+		return -1;
+	}
+	return 1;
 }
 
 static int map_attr(const char *root, int num, int m, const char *attr, uint64_t *v)

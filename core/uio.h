@@ -43,6 +43,20 @@ const char *uio_root(void);
  * there are (may exceed max), or -1 (logged) when /sys/class/uio cannot be read. */
 int uio_find(const char *root, const char *name, int *nums, int max);
 
+/* The per-region binding (docs/binding-blk.md, binding-net.md): one region per UIO
+ * device, identified by its region name: the second string of the node's compatible
+ * ("generic-uio\0<name>", read from device/of_node/compatible), else the sysfs name
+ * (linux,uio-name, or the node name). Stores it in buf (n bytes); "" when unreadable. */
+void uio_region_name(const char *root, int num, char *buf, size_t n);
+/* As uio_find, matching region names. */
+int uio_find_region(const char *root, const char *name, int *nums, int max);
+/* Open (O_NONBLOCK) the one device whose region name is prefix + name, checking it has
+ * exactly `maps` maps. Returns 1 when opened, 0 when there is none and it is not
+ * required, -1 (logged: missing, duplicates, wrong map count, name over 31 characters,
+ * open errors). */
+int uio_open_region(struct uio_dev *d, const char *root, const char *prefix,
+		    const char *name, int maps, int required);
+
 /* Open /dev/uioN (O_RDWR | O_CLOEXEC | flags), read its name and maps from sysfs and mmap
  * every map. Returns 0, or -1 after logging what failed (path, value, errno); d is then
  * closed. */

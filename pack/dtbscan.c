@@ -84,6 +84,33 @@ static int translate(const void *fdt, int parent, uint64_t *addr)
 	return 0;
 }
 
+/* The name of UIO region i of `node`: the second compatible string when the node follows
+ * the per-region binding (compatible = "generic-uio", "<name>": sdfgen's rule), else
+ * the device's UIO name (linux,uio-name, or the node name without its unit address)
+ * joined to the region's reg-names entry (dvm's own binding) or its index. */
+static void uio_label(const void *fdt, int node, int i, char *dst, size_t n)
+{
+	int count = fdt_stringlist_count(fdt, node, "compatible"), len;
+	const char *c1 = count == 2 ? fdt_stringlist_get(fdt, node, "compatible", 1, NULL) : NULL;
+	const char *un = fdt_getprop(fdt, node, "linux,uio-name", &len);
+	const char *rn = fdt_stringlist_get(fdt, node, "reg-names", i, NULL);
+	const char *nn = fdt_get_name(fdt, node, &len);
+	int nl = (int)strcspn(nn ? nn : "", "@");
+
+	if (c1 && !strcmp(fdt_stringlist_get(fdt, node, "compatible", 0, NULL), "generic-uio")) {
+		setname(dst, n, "%s", c1);
+		return;
+	}
+	if (un && len > 0 && memchr(un, 0, (size_t)len))
+		nl = (int)strlen(un);
+	else
+		un = nn ? nn : "uio";
+	if (rn)
+		setname(dst, n, "%.*s_%s", nl, un, rn);
+	else
+		setname(dst, n, "%.*s_%d", nl, un, i);
+}
+
 /* Append the reg entries of `node` as regions of `kind`. */
 static int add_reg(const void *fdt, int node, int kind, struct region *r, int *n, int max)
 {
@@ -119,6 +146,8 @@ static int add_reg(const void *fdt, int node, int kind, struct region *r, int *n
 		else
 			setname(x.name, sizeof(x.name), "%s reg[%d]", p, i);
 		x.reusable = fdt_getprop(fdt, node, "reusable", NULL) != NULL;
+		if (kind == RK_UIO)
+			uio_label(fdt, node, i, x.label, sizeof(x.label));
 		if (*n >= max) {
 			perr("more than %d regions declared in the DTB", max);
 			return -1;

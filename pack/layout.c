@@ -19,10 +19,12 @@ const char layout_usage[] =
 	"Usage: dvm-pack layout -k IMAGE -i INITRD -d DTB|DTS --ram-size SIZE|auto -o PREFIX\n"
 	"                       [--ram-base ADDR] [--work SIZE] [--bootargs ARGS]\n"
 	"                       [--append-bootargs ARGS] [--initrd-at ADDR] [--dtb-at ADDR]\n"
-	"                       [--macro-prefix NAME] [--stub FILE]\n"
+	"                       [--macro-prefix NAME] [--stub FILE] [--vm-name NAME]\n"
+	"                       [--vmm-vaddr ADDR]\n"
 	"Place an arm64 kernel Image, an initramfs and a DTB in guest RAM by the arm64 boot\n"
 	"protocol, patch the DTB (memory node, /chosen initrd range and bootargs) and write\n"
-	"PREFIX.dtb, PREFIX.h (for the VMM), PREFIX.map and PREFIX.svg (the memory map).\n"
+	"PREFIX.dtb, PREFIX.h (for the VMM), PREFIX.system (the Microkit system-description\n"
+	"fragment), PREFIX.map and PREFIX.svg (the memory map).\n"
 	"  -k, --kernel IMAGE     the raw arm64 Image (its header is read)\n"
 	"  -i, --initrd FILE      the initramfs\n"
 	"  -d, --dtb FILE         a DTB, or a DTS (compiled with dtc)\n"
@@ -38,6 +40,10 @@ const char layout_usage[] =
 	"  --macro-prefix NAME    prefix of the header's macros (default GUEST_, as libvmm)\n"
 	"  --stub FILE            also write a boot stub that sets x0 = DTB and jumps to\n"
 	"                         the kernel (position independent; for QEMU's loader)\n"
+	"  --vm-name NAME         PREFIX.system's virtual_machine; guest RAM is the memory\n"
+	"                         region NAME_ram (default guest: guest_ram, as libvmm)\n"
+	"  --vmm-vaddr ADDR       where the VMM maps guest RAM, PREFIX.system's setvar_vaddr\n"
+	"                         guest_ram_vaddr (default 0x20000000, as libvmm's examples)\n"
 	"SIZE and ADDR: decimal or 0x hex, optionally with K, M or G. See docs/layout.md.\n";
 
 void lopt_defaults(struct lopts *o)
@@ -48,6 +54,8 @@ void lopt_defaults(struct lopts *o)
 	o->work = LAY_DEFAULT_WORK;
 	o->initrd_at = o->dtb_at = LAY_AUTO;
 	o->macro = "GUEST_";
+	o->vm_name = "guest";
+	o->vmm_vaddr = 0x20000000;
 }
 
 int lopt_set(struct lopts *o, int c, const char *arg)
@@ -79,6 +87,23 @@ int lopt_set(struct lopts *o, int c, const char *arg)
 		o->macro = arg;
 		return 1;
 	case 0x108: o->stub = arg; return 1;
+	case 0x109:
+		/* a Microkit name and the prefix of a memory region's name */
+		if (!*arg || strlen(arg) > 60 || strspn(arg, "abcdefghijklmnopqrstuvwxyz"
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(arg)) {
+			perr("bad --vm-name '%s' (1 to 60 letters, digits, _ and -)", arg);
+			return -1;
+		}
+		o->vm_name = arg;
+		return 1;
+	case 0x10a:
+		if (parse_size(arg, "--vmm-vaddr", &o->vmm_vaddr))
+			return -1;
+		if (o->vmm_vaddr % 0x1000) {
+			perr("--vmm-vaddr 0x%llx is not 4 KiB aligned", (unsigned long long)o->vmm_vaddr);
+			return -1;
+		}
+		return 1;
 	}
 	return 0;
 }
@@ -185,7 +210,7 @@ static char *guard_of(const char *prefix)
 
 int layout_write(const struct lctx *c, const struct lres *r, const char *prefix)
 {
-	char *dtb_out = xasprintf("%s.dtb", prefix), *paths[3], *text[3], *guard = guard_of(prefix);
+	char *dtb_out = xasprintf("%s.dtb", prefix), *paths[4], *text[4], *guard = guard_of(prefix);
 	int node = fdt_path_offset(r->d.fdt, "/chosen"), len, rc = -1;
 	const char *ba = node >= 0 ? fdt_getprop(r->d.fdt, node, "bootargs", &len) : NULL;
 	struct lay_view v = {
@@ -199,12 +224,14 @@ int layout_write(const struct lctx *c, const struct lres *r, const char *prefix)
 	paths[0] = xasprintf("%s.h", prefix);
 	paths[1] = xasprintf("%s.map", prefix);
 	paths[2] = xasprintf("%s.svg", prefix);
+	paths[3] = xasprintf("%s.system", prefix);
 	text[0] = vmm_header(&v, guard, c->o.macro);
 	text[1] = memmap_text(&v);
 	text[2] = memmap_svg(&v);
+	text[3] = sdf_fragment(&v, c->o.vm_name, c->o.vmm_vaddr);
 	if (write_file_atomic(dtb_out, r->d.fdt, fdt_totalsize(r->d.fdt)))
 		goto out;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if (write_file_atomic(paths[i], text[i], strlen(text[i])))
 			goto out;
 	if (c->o.stub) {
@@ -215,7 +242,7 @@ int layout_write(const struct lctx *c, const struct lres *r, const char *prefix)
 	}
 	rc = 0;
 out:
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		free(paths[i]), free(text[i]);
 	free(dtb_out);
 	free(guard);
@@ -280,7 +307,7 @@ int cmd_layout(int argc, char **argv)
 		return 1;
 	}
 	printf("guest RAM 0x%llx, %s: kernel 0x%llx, initramfs 0x%llx-0x%llx, DTB 0x%llx "
-	       "(%u bytes); wrote %s.{dtb,h,map,svg}\n", (unsigned long long)r.lay.ram_base,
+	       "(%u bytes); wrote %s.{dtb,h,system,map,svg}\n", (unsigned long long)r.lay.ram_base,
 	       human_size(r.lay.ram_size, h), (unsigned long long)r.lay.kernel,
 	       (unsigned long long)r.lay.initrd, (unsigned long long)r.lay.initrd_end,
 	       (unsigned long long)r.lay.dtb, fdt_totalsize(r.d.fdt), prefix);

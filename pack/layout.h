@@ -14,6 +14,8 @@ struct lopts {
 	const char *bootargs, *append;	/* replace / append to /chosen bootargs */
 	const char *macro;		/* header macro prefix */
 	const char *stub;		/* also write the boot stub here */
+	const char *vm_name;		/* the system description's virtual_machine */
+	uint64_t vmm_vaddr;		/* where the VMM maps guest RAM */
 	uint64_t ram_base, ram_size, work, initrd_at, dtb_at;
 };
 
@@ -32,7 +34,9 @@ struct lopts {
 	{ "initrd-at", required_argument, NULL, 0x105 },               \
 	{ "dtb-at", required_argument, NULL, 0x106 },                  \
 	{ "macro-prefix", required_argument, NULL, 0x107 },            \
-	{ "stub", required_argument, NULL, 0x108 }
+	{ "stub", required_argument, NULL, 0x108 },                    \
+	{ "vm-name", required_argument, NULL, 0x109 },                 \
+	{ "vmm-vaddr", required_argument, NULL, 0x10a }
 #define LOPT_SHORT "k:i:d:o:"
 
 void lopt_defaults(struct lopts *o);
@@ -59,7 +63,7 @@ struct lres {
 int layout_load(struct lctx *c);
 /* The layout for ram_size (LAY_AUTO: the smallest leaving c->o.work free). */
 int layout_make(struct lctx *c, uint64_t ram_size, struct lres *r);
-/* PREFIX.dtb, .h, .map, .svg (and the stub when asked), each atomically. */
+/* PREFIX.dtb, .h, .map, .svg, .system (and the stub when asked), each atomically. */
 int layout_write(const struct lctx *c, const struct lres *r, const char *prefix);
 void layout_free(struct lctx *c, struct lres *r);
 

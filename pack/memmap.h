@@ -1,5 +1,6 @@
 /* What `dvm-pack layout` writes about a layout: the memory map as a text table and as
- * an SVG bar diagram, and the C header for the VMM. */
+ * an SVG bar diagram, the C header for the VMM and the Microkit system-description
+ * fragment. */
 #ifndef PACK_MEMMAP_H
 #define PACK_MEMMAP_H
 #include <stdint.h>
@@ -22,6 +23,12 @@ char *memmap_text(const struct lay_view *v);
 char *memmap_svg(const struct lay_view *v);
 /* guard: the include guard macro; prefix: of every macro name (libvmm's: "GUEST_"). */
 char *vmm_header(const struct lay_view *v, const char *guard, const char *prefix);
+
+/* The Microkit system-description fragment: guest RAM (memory region `vm`_ram, mapped
+ * at vmm_vaddr in the VMM) and the DTB's UIO regions, in a <system> element. */
+char *sdf_fragment(const struct lay_view *v, const char *vm, uint64_t vmm_vaddr);
+/* A UIO region the guest signals through by faulting (named *fault or *notify). */
+int sdf_is_fault_page(const char *label);
 
 /* The regions of a layout, placed and declared, sorted by address, with the free gaps
  * of RAM as RK_FREE regions: for the text table and the unit tests. Returns the count

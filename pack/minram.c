@@ -53,7 +53,7 @@ const char minram_usage[] =
 
 /* Temporary files, removed on exit and on SIGINT/SIGTERM/SIGHUP. */
 static char tmpdir[256];
-static const char *const tmp_names[] = { "p.dtb", "p.h", "p.map", "p.svg", "stub.bin", "console.log" };
+static const char *const tmp_names[] = { "p.dtb", "p.h", "p.map", "p.svg", "p.system", "stub.bin", "console.log" };
 
 static void cleanup(void)
 {
@@ -317,7 +317,7 @@ int cmd_minram(int argc, char **argv)
 	if (layout_make(&s.c, rec, &res))
 		goto out;
 	if (!layout_write(&s.c, &res, prefix)) {
-		printf("wrote %s.{dtb,h,map,svg}: guest RAM 0x%llx, %s (%d boots)\n", prefix,
+		printf("wrote %s.{dtb,h,system,map,svg}: guest RAM 0x%llx, %s (%d boots)\n", prefix,
 		       (unsigned long long)res.lay.ram_base, human_size(rec, h), s.boots);
 		rc = 0;
 	}

@@ -34,6 +34,8 @@ enum rkind {
 
 struct region {
 	char name[112];		/* "/blk@4fc00000 reg[1] (queues)" */
+	char label[32];		/* RK_UIO: the region's name, as sdfgen and the drivers
+				 * know it: "blk_req", or "blk_queues" (see dtbscan.c) */
 	uint64_t start, size;
 	int kind;
 	int reusable;		/* reserved-memory "reusable" (a pool Linux may use) */

@@ -1,5 +1,7 @@
-/* The C header for the VMM: the numbers libvmm's linux_setup_images() and guest_start()
- * take and the system description's guest RAM region needs. */
+/* The C header for the VMM: the numbers libvmm 0.2.0's guest_init(),
+ * linux_setup_images() and guest_start() take, under the names its examples use
+ * (GUEST_RAM_START_GPA, GUEST_DTB_GPA, GUEST_INIT_RAM_DISK_GPA), with the older
+ * GUEST_*_VADDR names as aliases. */
 #include <stdio.h>
 #include "memmap.h"
 
@@ -18,36 +20,50 @@ char *vmm_header(const struct lay_view *v, const char *guard, const char *p)
 		" *   initrd  %s (%llu bytes)\n"
 		" *   dtb     %s, patched into %s (%llu bytes)\n"
 		" *\n"
-		" * The VMM loads the images with libvmm (the DTB and initramfs must be exactly the\n"
-		" * files above: the addresses below depend on their sizes):\n"
-		" *   kernel_pc = linux_setup_images(%sRAM_VADDR, kernel, kernel_size,\n"
-		" *       dtb, %sDTB_VADDR, dtb_size, initrd, %sINIT_RAM_DISK_VADDR, initrd_size);\n"
+		" * The VMM loads the images with libvmm 0.2.0 (the DTB and initramfs must be exactly\n"
+		" * the files above: the addresses below depend on their sizes); guest_ram_vaddr is\n"
+		" * the VMM's own mapping of guest RAM (setvar_vaddr in the system description):\n"
+		" *   guest_init((arch_guest_init_t){ .gpa_start = %sRAM_START_GPA,\n"
+		" *       .size = %sRAM_SIZE, .vmm_vaddr = guest_ram_vaddr });\n"
+		" *   kernel_pc = linux_setup_images(%sRAM_START_GPA, kernel, kernel_size,\n"
+		" *       dtb, %sDTB_GPA, dtb_size, initrd, %sINIT_RAM_DISK_GPA, initrd_size);\n"
 		" *   (kernel_pc == %sKERNEL_ENTRY)\n"
-		" *   guest_start(kernel_pc, %sDTB_VADDR, %sINIT_RAM_DISK_VADDR);\n"
-		" * System description (Microkit), guest RAM mapped at %sRAM_VADDR in the VM:\n"
+		" *   guest_start(kernel_pc, %sDTB_GPA, %sINIT_RAM_DISK_GPA);\n"
+		" * System description (Microkit): the .system file written beside this header;\n"
+		" * guest RAM is\n"
 		" *   <memory_region name=\"guest_ram\" size=\"0x%llx\" page_size=\"0x%x\" />\n"
+		" * mapped at %sRAM_START_GPA in the virtual_machine.\n"
 		" */\n",
 		v->kernel_path, (unsigned long long)k->file_size, (unsigned long long)k->image_size,
 		k->estimated ? " estimated" : "", (unsigned long long)k->text_offset,
 		v->initrd_path, (unsigned long long)v->initrd_size, v->dtb_in, v->dtb_out,
-		(unsigned long long)v->dtb_size, p, p, p, p, p, p, p,
-		(unsigned long long)l->ram_size, big_pages ? 0x200000 : 0x1000);
+		(unsigned long long)v->dtb_size, p, p, p, p, p, p, p, p,
+		(unsigned long long)l->ram_size, big_pages ? 0x200000 : 0x1000, p);
 	fprintf(f, "#ifndef %s\n#define %s\n\n", guard, guard);
 #define DEF(name, val, what) \
 	fprintf(f, "#define %s%-20s 0x%llx /* %s */\n", p, name, (unsigned long long)(val), what)
-	DEF("RAM_VADDR", l->ram_base, "guest RAM: guest physical base");
+	DEF("RAM_START_GPA", l->ram_base, "guest RAM: guest physical base");
 	DEF("RAM_SIZE", l->ram_size, "guest RAM: size in bytes");
-	DEF("KERNEL_VADDR", l->kernel, "kernel load address: RAM base + text_offset");
+	DEF("KERNEL_GPA", l->kernel, "kernel load address: RAM base + text_offset");
 	DEF("KERNEL_ENTRY", l->kernel, "first instruction: the load address");
 	DEF("KERNEL_FILE_SIZE", k->file_size, "bytes copied from the Image");
 	DEF("KERNEL_IMAGE_SIZE", k->image_size, "bytes the kernel claims (with BSS)");
-	DEF("DTB_VADDR", l->dtb, "DTB: x0 at entry");
+	DEF("DTB_GPA", l->dtb, "DTB: x0 at entry");
 	DEF("DTB_SIZE", l->dtb_end - l->dtb, "DTB: size in bytes");
-	DEF("INIT_RAM_DISK_VADDR", l->initrd, "initramfs: /chosen linux,initrd-start");
+	DEF("INIT_RAM_DISK_GPA", l->initrd, "initramfs: /chosen linux,initrd-start");
 	DEF("INIT_RAM_DISK_END", l->initrd_end, "initramfs: linux,initrd-end (exclusive)");
 	DEF("INIT_RAM_DISK_SIZE", l->initrd_end - l->initrd, "initramfs: size in bytes");
 	DEF("FREE_RAM", l->free, "RAM left for the kernel to allocate at boot");
 #undef DEF
+	/* The names of libvmm before 0.2.0 (PR #122, virtio-snd), where these were
+	 * guest physical addresses too: kept so older VMM code builds unchanged. */
+	fprintf(f, "\n/* Aliases: the names libvmm's examples used before 0.2.0. */\n");
+#define ALIAS(old, new) fprintf(f, "#define %s%-20s %s%s\n", p, old, p, new)
+	ALIAS("RAM_VADDR", "RAM_START_GPA");
+	ALIAS("KERNEL_VADDR", "KERNEL_GPA");
+	ALIAS("DTB_VADDR", "DTB_GPA");
+	ALIAS("INIT_RAM_DISK_VADDR", "INIT_RAM_DISK_GPA");
+#undef ALIAS
 	fprintf(f, "\n#endif\n");
 	fclose(f);
 	return buf;

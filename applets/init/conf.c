@@ -31,13 +31,11 @@ void conf_init(struct conf *c, void (*report)(int, const char *, void *), void *
  * line: "); at CMDLINE_WARNING, a warning about the kernel command line. */
 #define CMDLINE (-1)
 #define CMDLINE_WARNING (-2)
-static void __attribute__((format(printf, 3, 4)))
-say(struct conf *c, int line, const char *fmt, ...)
+static void __attribute__((format(printf, 4, 0)))
+vsay(struct conf *c, int level, int line, const char *fmt, va_list ap)
 {
-	int level = line == CMDLINE_WARNING ? LOG_WARNING : LOG_ERR;
 	char msg[512];
 	int off;
-	va_list ap;
 
 	if (line > 0)
 		off = snprintf(msg, sizeof(msg), "%s:%d: ", c->file, line);
@@ -47,12 +45,30 @@ say(struct conf *c, int line, const char *fmt, ...)
 		off = snprintf(msg, sizeof(msg), "kernel command line: ");
 	if (off < 0 || off >= (int)sizeof(msg))
 		off = 0;
-	va_start(ap, fmt);
 	vsnprintf(msg + off, sizeof(msg) - off, fmt, ap);
-	va_end(ap);
 	if (level <= LOG_ERR)
 		c->errors++;
 	c->report(level, msg, c->ctx);
+}
+
+static void __attribute__((format(printf, 4, 5)))
+sayl(struct conf *c, int level, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(c, level, line, fmt, ap);
+	va_end(ap);
+}
+
+static void __attribute__((format(printf, 3, 4)))
+say(struct conf *c, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(c, line == CMDLINE_WARNING ? LOG_WARNING : LOG_ERR, line, fmt, ap);
+	va_end(ap);
 }
 
 /* Split s in place into words: blanks separate, "double quotes" group (and are
@@ -285,6 +301,53 @@ static void dir_run(struct conf *c, int line, char **w, int n, int kind)
 	}
 }
 
+/* A duration for wait: N (seconds), Ns or Nms; 1 ms to WAIT_MAX_S seconds. */
+static int duration(const char *s, long *ms)
+{
+	char digits[16];
+	size_t n = 0;
+	long v, scale;
+
+	while (s[n] >= '0' && s[n] <= '9')	/* strspn would cost 240 bytes of libc */
+		n++;
+	scale = !strcmp(s + n, "ms") ? 1 : !s[n] || !strcmp(s + n, "s") ? 1000 : 0;
+	if (!scale || !n || n >= sizeof(digits))
+		return -1;
+	memcpy(digits, s, n);
+	digits[n] = 0;
+	if (num(digits, 1, WAIT_MAX_S * 1000L / scale, &v))
+		return -1;
+	*ms = v * scale;
+	return 0;
+}
+
+/* wait PATH... [timeout=DURATION] */
+static void dir_wait(struct conf *c, int line, char **w, int n)
+{
+	long ms = WAIT_DEFAULT_MS;
+
+	if (n > 1 && !strncmp(w[n - 1], "timeout=", 8)) {
+		if (duration(w[n - 1] + 8, &ms)) {
+			say(c, line, "wait: bad timeout '%s' (expected seconds 1..%d: 10, 10s, or "
+			    "milliseconds: 500ms)", w[n - 1] + 8, WAIT_MAX_S);
+			return;
+		}
+		n--;
+	}
+	if (n < 2) {
+		say(c, line, "wait: expected PATH... [timeout=DURATION]");
+		return;
+	}
+	for (int i = 1; i < n; i++)
+		if (w[i][0] != '/') {
+			say(c, line, "wait: PATH '%s' is not an absolute path", w[i]);
+			return;
+		}
+	struct entry *e = add(c, E_WAIT, line, w + 1, n - 1);
+	if (e)
+		e->timeout_ms = ms;
+}
+
 /* A setting that may appear once: 0 when this is the first time. */
 static int once(struct conf *c, int line, int *first, const char *what)
 {
@@ -389,6 +452,8 @@ int conf_parse(struct conf *c, const char *file, char *text, size_t len)
 			dir_run(c, line, w, n, E_SERVICE);
 		else if (!strcmp(w[0], "task"))
 			dir_run(c, line, w, n, E_TASK);
+		else if (!strcmp(w[0], "wait"))
+			dir_wait(c, line, w, n);
 		else if (!strcmp(w[0], "loglevel"))
 			dir_loglevel(c, line, w, n);
 		else if (!strcmp(w[0], "restart-backoff"))
@@ -397,7 +462,7 @@ int conf_parse(struct conf *c, const char *file, char *text, size_t len)
 			dir_limit(c, line, w, n);
 		else
 			say(c, line, "unknown directive '%s' (expected module, mount, "
-			    "service, task, loglevel, restart-backoff or restart-limit)", w[0]);
+			    "service, task, wait, loglevel, restart-backoff or restart-limit)", w[0]);
 	}
 	return c->errors;
 }
@@ -452,7 +517,7 @@ static void skip_names(struct conf *c, const char *list)
 			name[l] = 0;
 			for (int i = 0; i < c->n; i++) {
 				struct entry *e = &c->e[i];
-				if (e->kind == E_MOUNT)
+				if (e->kind == E_MOUNT || e->kind == E_WAIT)
 					continue;
 				if (e->kind == E_MODULE ? modname_eq(e->name, name, -1)
 							: !strcmp(e->name, name))
@@ -532,8 +597,60 @@ static int override(const char *key, const char *val, void *p)
 		c->limit_window = win;
 	} else if (!strncmp(key, "dvm.args.", 9)) {
 		replace_args(c, key + 9, val);
+	} else if (!strcmp(key, "dvm.loglevel")) {
+		long l;
+		if (!val || num(val, 0, 7, &l))
+			say(c, CMDLINE, "dvm.loglevel%s%s: expected a number 0..7", val ? "=" : "",
+			    val ? val : "");
+	} else if (!strcmp(key, "dvm.conf")) {
+		if (!val || !*val)
+			say(c, CMDLINE, "dvm.conf%s: expected dvm.conf=PATH", val ? "=" : "");
+	} else if (!strncmp(key, "dvm.", 4)) {
+		say(c, CMDLINE_WARNING, "unknown option '%s', ignored (dvm's are dvm.conf, "
+		    "dvm.loglevel, dvm.skip, dvm.restart_limit, dvm.args.NAME)", key);
 	}
 	return 0;
+}
+
+/* Each service's and task's arguments through its applet's own check (struct
+ * applet's check), whose messages come back here to get FILE:LINE before them. */
+struct check_ctx {
+	struct conf *c;
+	const struct entry *e;
+	int said;
+};
+
+static void check_said(int level, const char *msg, void *p)
+{
+	struct check_ctx *k = p;
+	const struct entry *e = k->e;
+
+	k->said += level <= LOG_ERR;
+	log_divert(NULL, NULL); /* the report itself may log (init's does) */
+	sayl(k->c, level <= LOG_ERR ? LOG_ERR : LOG_WARNING, e->line, "%s %s: %s: %s",
+	     e->kind == E_SERVICE ? "service" : "task", e->name, e->argv[0], msg);
+	log_divert(check_said, k);
+}
+
+int conf_check_args(struct conf *c)
+{
+	int before = c->errors;
+
+	for (int i = 0; i < c->n; i++) {
+		struct entry *e = &c->e[i];
+		const struct applet *a;
+		struct check_ctx k = { c, e, 0 };
+		if ((e->kind != E_SERVICE && e->kind != E_TASK) || e->skip ||
+		    !(a = applet_find(e->argv[0])) || !a->check)
+			continue;
+		log_divert(check_said, &k);
+		int r = a->check(e->argc, e->argv);
+		log_divert(NULL, NULL);
+		if (r && !k.said)
+			say(c, e->line, "%s %s: arguments refused by %s", e->kind == E_SERVICE ?
+			    "service" : "task", e->name, e->argv[0]);
+	}
+	return c->errors - before;
 }
 
 int conf_apply_cmdline(struct conf *c, const char *cmdline)
@@ -555,7 +672,7 @@ static void word(int fd, const char *w)
 
 void conf_print(const struct conf *c, int fd)
 {
-	static const char *const kinds[] = { "module", "mount", "service", "task" };
+	static const char *const kinds[] = { "module", "mount", "service", "task", "wait" };
 	static const char *const policies[] = { "always", "on-failure", "never" };
 
 	if (c->loglevel >= 0)
@@ -571,6 +688,9 @@ void conf_print(const struct conf *c, int fd)
 			dprintf(fd, " restart=%s", policies[e->policy]);
 		for (int j = 0; j < e->argc; j++)
 			word(fd, e->argv[j]);
+		if (e->kind == E_WAIT)
+			dprintf(fd, e->timeout_ms % 1000 ? " timeout=%ldms" : " timeout=%lds",
+				e->timeout_ms % 1000 ? e->timeout_ms : e->timeout_ms / 1000);
 		dprintf(fd, "\n");
 	}
 }

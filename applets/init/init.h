@@ -21,7 +21,13 @@
 #define LIMIT_COUNT_MAX 64
 #define STABLE_MS 10000
 
-enum { E_MODULE, E_MOUNT, E_SERVICE, E_TASK };
+/* wait: the default timeout, the largest, and the backoff between two looks (wait.c). */
+#define WAIT_DEFAULT_MS 10000
+#define WAIT_MAX_S 3600
+#define WAIT_POLL_MIN_MS 10
+#define WAIT_POLL_MAX_MS 250
+
+enum { E_MODULE, E_MOUNT, E_SERVICE, E_TASK, E_WAIT };
 enum { R_ALWAYS, R_ON_FAILURE, R_NEVER };
 
 /* A service's recent failures (a ring of end times, ms) and its current backoff. */
@@ -37,10 +43,12 @@ struct entry {
 	int line;
 	char *name;	/* service or task NAME; a module's name (module_name()) */
 	/* module: NAME|/PATH PARAM...; mount: TYPE SOURCE DIR [OPTIONS];
-	 * service and task: APPLET ARGS... (NULL-terminated, argv for the child) */
+	 * service and task: APPLET ARGS... (NULL-terminated, argv for the child);
+	 * wait: PATH... */
 	char **argv;
 	int argc;
 	char *args;	/* words of a dvm.args.NAME override (argv points into it) */
+	long timeout_ms;	/* wait */
 	/* supervision (supervise.c) */
 	pid_t pid;		/* running child, or 0 */
 	long long started;	/* ms, monotonic */
@@ -74,6 +82,10 @@ int conf_load(struct conf *c, const char *file);
 /* Apply the dvm.skip, dvm.restart_limit and dvm.args.NAME words of a kernel command
  * line. Returns the number of errors reported. */
 int conf_apply_cmdline(struct conf *c, const char *cmdline);
+/* Check the arguments of every service and task (not skipped) with its applet's own
+ * check, each message reported as FILE:LINE: service NAME: APPLET: ... Returns the
+ * number of errors reported. */
+int conf_check_args(struct conf *c);
 /* Write the configuration to fd as config lines (skipped entries commented out). */
 void conf_print(const struct conf *c, int fd);
 /* Free what parsing and overrides allocated (init itself never does). */
@@ -87,6 +99,15 @@ int restart_wanted(int policy, int st);
  * limit_window seconds. */
 long restart_next(struct restart *r, const struct conf *c, long long started,
 		  long long now);
+
+/* wait.c: wait until every one of paths[0..n-1] exists, looking with stat() at
+ * growing intervals (WAIT_POLL_MIN_MS doubling up to WAIT_POLL_MAX_MS) and sleeping in
+ * between through nap(until, ctx) (init: sv_poll, so services stay supervised), which
+ * returns non-zero to give up (a shutdown request). now() is the clock (ms). Returns 0
+ * once all exist, -1 at timeout_ms with *missing the first path still missing, -2 when
+ * nap gave up. */
+int wait_paths(char *const *paths, int n, long timeout_ms, long long (*now)(void),
+	       int (*nap)(long long until, void *ctx), void *ctx, const char **missing);
 
 /* system.c */
 void system_setup(void);

@@ -10,6 +10,7 @@
 #include "cmdline.h"
 #include "init.h"
 #include "log.h"
+#include "opt.h"
 
 const char init_usage[] =
 	"Usage: init\n"
@@ -22,8 +23,11 @@ const char init_usage[] =
 	"SIGUSR1 reboots. Config format and dvm.* kernel options: docs/init.md.\n"
 	"\n"
 	"  --check-config FILE  parse FILE, apply the dvm.* words of the kernel command\n"
-	"                       line ($DVM_CMDLINE, else /proc/cmdline), print the result;\n"
-	"                       exit 1 with every error listed if it is not valid\n";
+	"                       line ($DVM_CMDLINE, else /proc/cmdline), check each service's\n"
+	"                       and task's arguments with its applet, print the result\n"
+	"\n"
+	"Exit status (--check-config): 0 valid, 1 not (every error listed), 2 bad usage.\n"
+	"As PID 1, init never exits.\n";
 
 static void report(int level, const char *msg, void *ctx)
 {
@@ -34,7 +38,8 @@ static void report(int level, const char *msg, void *ctx)
 static int load(struct conf *c, const char *file, const char *cmdline)
 {
 	conf_init(c, report, NULL);
-	if (conf_load(c, file) || conf_apply_cmdline(c, cmdline)) {
+	/* every error at once: no || between these */
+	if (conf_load(c, file) + conf_apply_cmdline(c, cmdline) + conf_check_args(c)) {
 		err("%s: %d error%s", file, c->errors, c->errors == 1 ? "" : "s");
 		return -1;
 	}
@@ -52,7 +57,27 @@ static int check_config(const char *file)
 	return 0;
 }
 
-static const char *const kinds[] = { "module", "mount", "service", "task" };
+static const char *const kinds[] = { "module", "mount", "service", "task", "wait" };
+
+/* wait's sleep: supervise meanwhile; give up on a shutdown request. */
+static int nap(long long until, void *c)
+{
+	sv_poll(c, until);
+	return sv_shutdown_requested();
+}
+
+static void do_wait(struct conf *c, const struct entry *e)
+{
+	long long t0 = now_ms();
+	const char *missing = "";
+	int r = wait_paths(e->argv, e->argc, e->timeout_ms, now_ms, nap, c, &missing);
+
+	if (!r)
+		info("waited %lld ms for %s%s", now_ms() - t0, e->argv[0],
+		     e->argc > 1 ? " and the rest" : "");
+	else if (r == -1)
+		err("wait: %s did not appear within %ld ms; going on", missing, e->timeout_ms);
+}
 
 /* Work through the config lines in order; services are supervised meanwhile. */
 static void boot(struct conf *c, long long t0, const char *cmdline)
@@ -88,6 +113,9 @@ static void boot(struct conf *c, long long t0, const char *cmdline)
 		case E_TASK:
 			sv_run_task(c, e);
 			break;
+		case E_WAIT:
+			do_wait(c, e);
+			break;
 		}
 		if (i == last_module)
 			uio_report(), reported = 1;
@@ -114,7 +142,7 @@ int init_main(int argc, char **argv)
 			return check_config(argv[2]);
 		log_to_stderr();
 		err("usage: init --check-config FILE");
-		return 1;
+		return OPT_USAGE;
 	}
 	if (getpid() != 1) {
 		log_to_stderr();

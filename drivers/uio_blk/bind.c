@@ -1,7 +1,12 @@
-/* The device-tree binding (docs/binding-blk.md): find the primary UIO device by name,
- * pick its maps by reg-names ("notify", "info", "req", "resp", "data...") or, when its
- * maps are unnamed, by libvmm's index order; add every map of the devices named
- * NAME-data as further data regions; check queue capacities against the map sizes. */
+/* The device-tree bindings (docs/binding-blk.md), chosen by what the device tree has:
+ * - per-region (sdfgen style): one UIO device per region, found by region name
+ *   (PREFIX = "blk_"): PREFIXstorage_info, PREFIXreq, PREFIXresp, PREFIXdata and
+ *   PREFIXdata0..15, PREFIXfault (notify page, optional), and the interrupt on
+ *   PREFIXirq (a node without reg) or else on PREFIXreq; used when PREFIXreq exists;
+ * - dvm's own: the primary UIO device by name, its maps by reg-names ("notify", "info",
+ *   "req", "resp", "data...") or, when its maps are unnamed, by libvmm's index order;
+ *   every map of the devices named NAME-data as further data regions.
+ * Also: queue capacities against the map sizes. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,12 +14,12 @@
 #include "log.h"
 #include "uio.h"
 
-#define MAX_DEVS BLK_MAX_DEVS /* primary + 3 data devices: <= BLK_MAX_REGIONS regions */
+#define MAX_DEVS 4 /* dvm's own: primary + 3 data devices: <= BLK_MAX_REGIONS regions */
 
 int blk_check_cap(const char *what, uint64_t cap, uint64_t need, uint64_t have)
 {
-	if (!cap || (cap & (cap - 1)) || cap > 0x80000000u) {
-		err("%s %llu: not a power of two", what, (unsigned long long)cap);
+	if (!cap || cap > 0x80000000u) {
+		err("%s %llu: must be 1 to 2^31", what, (unsigned long long)cap);
 		return -1;
 	}
 	if (need > have) {
@@ -43,9 +48,67 @@ static int add_region(struct blk_shm *s, const struct uio_dev *d, int m)
 	return 0;
 }
 
-/* Opens devs[0] (primary) and devs[1..] (NAME-data); *ndev says how many to close. */
-int blk_bind(struct blk_shm *s, struct uio_dev *devs, int *ndev, const char *root,
-	     const char *name)
+/* One region device PREFIXname with `maps` maps into devs[*ndev]: 1 opened, 0 absent
+ * (when not required), -1. */
+static int region(struct uio_dev *devs, int *ndev, const char *root, const char *prefix,
+		  const char *name, int maps, int required)
+{
+	int r = uio_open_region(&devs[*ndev], root, prefix, name, maps, required);
+
+	if (r > 0)
+		(*ndev)++;
+	return r;
+}
+
+/* The per-region binding; devs[0] carries the interrupt. */
+static int bind_regions(struct blk_shm *s, struct uio_dev *devs, int *ndev, const char *root,
+			const char *p)
+{
+	int r = region(devs, ndev, root, p, "irq", 0, 0), info, q;
+	char name[16];
+
+	if (r < 0)
+		return -1;
+	q = *ndev;
+	if (region(devs, ndev, root, p, "req", 1, 1) < 0 ||
+	    region(devs, ndev, root, p, "resp", 1, 1) < 0 ||
+	    region(devs, ndev, root, p, "storage_info", 1, 1) < 0)
+		return -1;
+	info = *ndev - 1;
+	s->info = devs[info].map[0].mem;
+	if (devs[info].map[0].size < sizeof(blk_storage_info_t)) {
+		err("uio%d: %sstorage_info too small", devs[info].num, p);
+		return -1;
+	}
+	s->req = devs[q].map[0].mem;
+	s->req_size = devs[q].map[0].size;
+	s->req_addr = devs[q].map[0].addr;
+	s->resp = devs[q + 1].map[0].mem;
+	s->resp_size = devs[q + 1].map[0].size;
+	s->resp_addr = devs[q + 1].map[0].addr;
+	r = region(devs, ndev, root, p, "fault", 1, 0);
+	if (r < 0)
+		return -1;
+	s->notify = r ? devs[*ndev - 1].map[0].mem : 0;
+	s->nregions = 0;
+	for (int i = -1; i < BLK_MAX_REGIONS; i++) {
+		snprintf(name, sizeof(name), i < 0 ? "data" : "data%d", i);
+		r = region(devs, ndev, root, p, name, 1, 0);
+		if (r < 0 || (r && add_region(s, &devs[*ndev - 1], 0)))
+			return -1;
+	}
+	if (!s->nregions) {
+		err("no UIO device with the region name '%sdata' or '%sdata0'...", p, p);
+		return -1;
+	}
+	info("per-region binding '%s*': interrupt on uio%d, %d data regions, notify %s", p,
+	     devs[0].num, s->nregions, s->notify ? "page" : "none");
+	return 2;
+}
+
+/* dvm's own: opens devs[0] (primary) and devs[1..] (NAME-data). */
+static int bind_own(struct blk_shm *s, struct uio_dev *devs, int *ndev, const char *root,
+		    const char *name)
 {
 	struct uio_want w[] = {
 		{ "notify", 0, -1 }, { "info", 1, -1 }, { "req", 2, -1 }, { "resp", 3, -1 },
@@ -117,6 +180,21 @@ int blk_bind(struct blk_shm *s, struct uio_dev *devs, int *ndev, const char *roo
 		err("uio%d: no data region", d->num);
 		return -1;
 	}
-	info("uio%d: maps by %s, %d data regions", d->num, named ? "name" : "index", s->nregions);
+	info("dvm binding '%s': uio%d, maps by %s, %d data regions", name, d->num,
+	     named ? "name" : "index", s->nregions);
 	return named;
+}
+
+int blk_bind(struct blk_shm *s, struct uio_dev *devs, int *ndev, const char *root,
+	     const char *name, const char *prefix)
+{
+	char req[UIO_NAME_MAX];
+	int num, n;
+
+	*ndev = 0;
+	snprintf(req, sizeof(req), "%sreq", prefix);
+	n = uio_find_region(root, req, &num, 1);
+	if (n < 0)
+		return -1;
+	return n ? bind_regions(s, devs, ndev, root, prefix) : bind_own(s, devs, ndev, root, name);
 }

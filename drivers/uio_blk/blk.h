@@ -6,6 +6,7 @@
  *   info.c     open the backing device, fill and publish storage info
  *   zc.c       zero-copy: which data regions the device may transfer to directly
  *   eng_uring.c / eng_sync.c   I/O engines: io_uring, or pread/pwrite + poll
+ *   eng_null.c the bench's null device (built only with -DDVM_BENCH_NULLDEV)
  *   main.c     options, set-up, the event loop
  * Everything the peer writes is untrusted: requests are copied out of shared memory
  * once and validated on the copy; queue indices are checked before any slot is touched. */
@@ -35,24 +36,26 @@ struct blk_shm {
 	volatile uint8_t *req, *resp;
 	uint64_t req_size, resp_size;   /* map sizes, for validation */
 	uint64_t req_addr, resp_addr;   /* physical addresses: identify the queues (journal) */
-	uint32_t req_cap, resp_cap;     /* powers of two, validated against the sizes */
+	uint32_t req_cap, resp_cap;     /* validated against the sizes */
 	volatile uint8_t *notify;       /* notify page, or NULL */
 	struct blk_region region[BLK_MAX_REGIONS];
 	int nregions;
 	int legacy; /* io_or_offset is an offset into region[0] */
 };
 
-/* Find and map the UIO devices of the binding (docs/binding-blk.md): devs[0] is the
- * primary device `name`, devs[1..] the `name`-data devices; fills s except the
- * capacities and legacy flag. *ndev = devices opened (close them even on failure).
- * Returns 1 when the maps were found by name, 0 by index, -1 on error (logged). */
-#define BLK_MAX_DEVS 4
+/* Find and map the UIO devices (docs/binding-blk.md): the per-region binding when a
+ * device has the region name PREFIXreq, else dvm's own (devs[0] the primary device
+ * `name`, devs[1..] the `name`-data devices). devs[0] carries the interrupt. Fills s
+ * except the capacities and legacy flag. *ndev = devices opened (close them even on
+ * failure). Returns 2 (per-region), 1 (dvm's, maps by name), 0 (dvm's, maps by index),
+ * -1 on error (logged). */
+#define BLK_MAX_DEVS (5 + 1 + BLK_MAX_REGIONS) /* irq, req, resp, info, fault, data */
 struct uio_dev;
 int blk_bind(struct blk_shm *s, struct uio_dev *devs, int *ndev, const char *root,
-	     const char *name);
+	     const char *name, const char *prefix);
 
-/* Check a queue capacity: a power of two whose queue fits the map. 0, or -1 after
- * logging which option, value and map size were wrong. */
+/* Check a queue capacity: 1..2^31 (any: slots are index % capacity, as sDDF's), whose
+ * queue fits the map. 0, or -1 after logging which option, value and map size. */
 int blk_check_cap(const char *what, uint64_t cap, uint64_t need, uint64_t have);
 
 /* The data buffer [io, io + count * 4096) inside one data region, or NULL when it is
@@ -247,5 +250,10 @@ struct blk_engine *blk_uring_new(int dev_fd, int uio_fd, int sig_fd, struct blk_
 /* Synchronous pread/pwrite/fdatasync engine, waiting with poll(). */
 struct blk_engine *blk_sync_new(int dev_fd, int uio_fd, int sig_fd, struct blk_notify *n,
 				unsigned depth);
+#ifdef DVM_BENCH_NULLDEV
+/* The bench's null device (eng_null.c, bench builds only): completes every I/O at once
+ * without the device; waiting and notifying go through inner. NULL when out of memory. */
+struct blk_engine *blk_null_wrap(struct blk_engine *inner);
+#endif
 
 #endif

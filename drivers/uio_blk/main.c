@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "blk.h"
 #include "log.h"
+#include "opt.h"
 #include "uio.h"
 
 const char uio_blk_usage[] =
@@ -20,10 +21,13 @@ const char uio_blk_usage[] =
 	"devices (docs/binding-blk.md) with a Linux block device, until SIGTERM or SIGINT:\n"
 	"then finish and answer the requests in progress and exit 0.\n"
 	"\n"
-	"  --uio NAME          primary UIO device: /sys/class/uio/*/name == NAME (default blk);\n"
-	"                      devices named NAME-data add data regions\n"
+	"  --uio NAME          dvm binding: primary UIO device: /sys/class/uio/*/name == NAME\n"
+	"                      (default blk); devices named NAME-data add data regions\n"
+	"  --prefix P          per-region binding (when region Preq exists): names P +\n"
+	"                      req, resp, storage_info, data..., fault, irq (default blk_)\n"
 	"  --device PATH       block device (or regular file) to serve (default /dev/vda)\n"
-	"  --capacity N        entries of both queues (power of two; as the peer configured)\n"
+	"  --capacity N        entries of both queues, as the peer configured them\n"
+	"                      (1..2147483648)\n"
 	"  --req-capacity N    request queue entries (overrides --capacity)\n"
 	"  --resp-capacity N   response queue entries (overrides --capacity)\n"
 	"  --notify MODE       how to notify the VMM: page (write a counter to the 'notify'\n"
@@ -45,113 +49,124 @@ const char uio_blk_usage[] =
 	"  --sync              no io_uring: synchronous pread/pwrite, one request at a time\n"
 	"  -v, --verbose       trace every request (code, block, count, io, id -> status,\n"
 	"                      count)\n"
-	"Environment: DVM_UIO_ROOT prefixes the /sys and /dev paths (tests, docs/uio_blk.md).\n";
+#ifdef DVM_BENCH_NULLDEV
+	"  --null-device       (bench build only) complete every I/O at once without the\n"
+	"                      device: the protocol alone\n"
+#endif
+	"Environment: DVM_UIO_ROOT prefixes the /sys and /dev paths, --device /dev/... and\n"
+	"its default included (tests, docs/uio_blk.md).\n"
+	"\n"
+	"Exit status: 0 stopped by SIGTERM or SIGINT, 1 failed (binding, device, I/O),\n"
+	"2 bad usage.\n";
 
-/* Options: "--name value" or "--name=value"; flags have no value. A small table instead
- * of getopt_long, which would cost several KiB in the static binary. */
-enum { OPT_CAP, OPT_REQCAP, OPT_RESPCAP, OPT_DEPTH, OPT_CHUNK, OPT_POLL, /* numbers */
-       OPT_UIO, OPT_NUMS = OPT_UIO, OPT_DEVICE, OPT_NOTIFY, OPT_JOURNAL, /* strings */
-       OPT_LEGACY, OPT_FLAGS = OPT_LEGACY, OPT_RO, OPT_BUFFERED, OPT_SYNC, OPT_VERBOSE,
-       OPT_COPY, OPT_N };
-#define F(o) (1u << ((o) - OPT_FLAGS))
-static const char opt_names[OPT_N][15] = {
-	"capacity", "req-capacity", "resp-capacity", "depth", "chunk", "poll-us", "uio",
-	"device", "notify", "journal", "legacy-offsets", "read-only", "buffered", "sync",
-	"verbose", "copy",
+/* The options (core/opt.h reads them); the first OPT_FLAGS take a value. */
+enum { OPT_CAP, OPT_REQCAP, OPT_RESPCAP, OPT_DEPTH, OPT_CHUNK, OPT_POLL, OPT_UIO, OPT_DEVICE,
+       OPT_NOTIFY, OPT_JOURNAL, OPT_PREFIX, OPT_FLAGS, OPT_LEGACY = OPT_FLAGS, OPT_RO, OPT_BUFFERED,
+       OPT_SYNC, OPT_VERBOSE, OPT_COPY,
+#ifdef DVM_BENCH_NULLDEV
+       OPT_NULLDEV, /* the bench's null device: no such option in a normal build */
+#endif
+       OPT_N };
+static const struct opt opts[OPT_N] = {
+	{ "capacity", 0, 0 }, { "req-capacity", 0, 0 }, { "resp-capacity", 0, 0 },
+	{ "depth", 0, 0 }, { "chunk", 0, 0 }, { "poll-us", 0, 0 }, { "uio", 0, 0 }, { "device", 0, 0 },
+	{ "notify", 0, 0 }, { "journal", 0, 0 }, { "prefix", 0, 0 }, { "legacy-offsets", 1, 0 },
+	{ "read-only", 1, 0 }, { "buffered", 1, 0 }, { "sync", 1, 0 }, { "verbose", 1, 'v' },
+	{ "copy", 1, 0 },
+#ifdef DVM_BENCH_NULLDEV
+	{ "null-device", 1, 0 },
+#endif
 };
-static const uint32_t opt_max[OPT_NUMS] = { 0x80000000u, 0x80000000u, 0x80000000u,
-					    BLK_MAX_DEPTH, 16384, 1000000 };
+
+struct blk_args {
+	const char *val[OPT_N];	/* strings as given; a flag given: "" */
+	unsigned long req_cap, resp_cap, depth, chunk, poll_us;
+};
+
+/* Every check that needs nothing but the arguments, so `init --check-config` finds a bad
+ * one before the VM boots. Returns 0 or OPT_USAGE, with the error logged. */
+static int parse(int argc, char **argv, struct blk_args *a)
+{
+	const char **val = a->val;
+	unsigned long cap = 0;
+
+	memset(a, 0, sizeof(*a));
+	val[OPT_UIO] = "blk";
+	val[OPT_DEVICE] = "/dev/vda";
+	val[OPT_NOTIFY] = "auto";
+	val[OPT_PREFIX] = "blk_";
+	a->depth = 16;
+	a->chunk = 64;
+	a->poll_us = BLK_POLL_US_DEFAULT;
+	if (opt_parse(argc, argv, opts, OPT_N, val) ||
+	    (val[OPT_CAP] && opt_num("capacity", val[OPT_CAP], 1, 0x80000000u, 1, &cap)) ||
+	    (val[OPT_REQCAP] && opt_num("req-capacity", val[OPT_REQCAP], 1, 0x80000000u,
+					1, &a->req_cap)) ||
+	    (val[OPT_RESPCAP] && opt_num("resp-capacity", val[OPT_RESPCAP], 1, 0x80000000u,
+					 1, &a->resp_cap)) ||
+	    (val[OPT_DEPTH] && opt_num("depth", val[OPT_DEPTH], 1, BLK_MAX_DEPTH, 1, &a->depth)) ||
+	    (val[OPT_CHUNK] && opt_num("chunk", val[OPT_CHUNK], 4, 16384, 4, &a->chunk)) ||
+	    (val[OPT_POLL] && opt_num("poll-us", val[OPT_POLL], 0, 1000000, 1, &a->poll_us)))
+		return OPT_USAGE;
+	if (!a->req_cap)
+		a->req_cap = cap;
+	if (!a->resp_cap)
+		a->resp_cap = cap;
+	if (!a->req_cap || !a->resp_cap) {
+		err("--capacity N is required (or both --req-capacity and --resp-capacity): "
+		    "the queue sizes the peer configured");
+		return OPT_USAGE;
+	}
+	for (int c = OPT_UIO; c <= OPT_JOURNAL; c++)
+		if (val[c] && !*val[c]) {
+			err("--%s '': expected %s", opts[c].name, c == OPT_UIO ? "a UIO device name" :
+			    c == OPT_JOURNAL ? "a file path, or none" : c == OPT_DEVICE ?
+			    "a block device or file path" : "page, irq-ack or auto");
+			return OPT_USAGE;
+		}
+	if (strcmp(val[OPT_NOTIFY], "auto") && strcmp(val[OPT_NOTIFY], "page") &&
+	    strcmp(val[OPT_NOTIFY], "irq-ack")) {
+		err("--notify '%s': expected page, irq-ack or auto", val[OPT_NOTIFY]);
+		return OPT_USAGE;
+	}
+	return 0;
+}
+
+int uio_blk_check(int argc, char **argv)
+{
+	struct blk_args a;
+
+	return parse(argc, argv, &a);
+}
 
 int uio_blk_main(int argc, char **argv)
 {
-	const char *val[OPT_FLAGS] = { [OPT_UIO] = "blk", [OPT_DEVICE] = "/dev/vda",
-				       [OPT_NOTIFY] = "auto" };
-	unsigned long num[OPT_NUMS] = { [OPT_DEPTH] = 16, [OPT_CHUNK] = 64,
-					[OPT_POLL] = BLK_POLL_US_DEFAULT };
-	unsigned flags = 0;
-	int c, ndev = 0, named, rc = 1, busy;
 	static struct uio_dev devs[BLK_MAX_DEVS];
 	static struct blk_srv srv;
+	struct blk_args a;
+	const char **val = a.val;
 	struct blk_notify nt = { 0 };
-	struct blk_engine *eng = 0;
+	struct blk_engine *eng = 0, *irqe;
 	struct blk_dev dev = { .fd = -1 };
-	const char *ename = "io_uring", *notify, *journal;
-	char jpath[128];
+	const char *ename = "io_uring", *notify, *journal, *device;
+	char jpath[128], dpath[256];
 	uint32_t counter;
 	sigset_t sigs;
-	int sfd = -1;
+	int ndev = 0, named, rc = 1, busy, sfd = -1;
 
 	/* Started by hand or by a test rather than by init: the caller wants the messages. */
 	if (getpid() != 1 && getppid() != 1)
 		log_to_stderr();
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v, *eq;
-		size_t len;
-
-		if (!strcmp(a, "-v")) {
-			flags |= F(OPT_VERBOSE);
-			continue;
-		}
-		if (strncmp(a, "--", 2)) {
-			err("unexpected argument '%s'", a);
-			return 2;
-		}
-		a += 2;
-		eq = strchr(a, '=');
-		len = eq ? (size_t)(eq - a) : strlen(a);
-		for (c = 0; c < OPT_N; c++)
-			if (strlen(opt_names[c]) == len && !strncmp(opt_names[c], a, len))
-				break;
-		if (c == OPT_N) {
-			err("unknown option '%s'", argv[i]);
-			return 2;
-		}
-		if (c >= OPT_FLAGS) {
-			if (eq) {
-				err("--%s takes no value", opt_names[c]);
-				return 2;
-			}
-			flags |= F(c);
-			continue;
-		}
-		v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : 0;
-		if (!v) {
-			err("--%s needs a value", opt_names[c]);
-			return 2;
-		}
-		val[c] = v;
-	}
-	for (c = 0; c < OPT_NUMS; c++) {
-		char *end;
-		const char *v = val[c];
-
-		if (!v)
-			continue;
-		errno = 0;
-		num[c] = strtoul(v, &end, 0);
-		if (*v < '0' || *v > '9' || *end || errno || num[c] > opt_max[c]) {
-			err("--%s '%s': bad number (max %u)", opt_names[c], v, opt_max[c]);
-			return 2;
-		}
-	}
-	if (flags & F(OPT_VERBOSE))
+	if (parse(argc, argv, &a))
+		return OPT_USAGE;
+	if (val[OPT_VERBOSE])
 		log_verbose();
-	if (!num[OPT_REQCAP])
-		num[OPT_REQCAP] = num[OPT_CAP];
-	if (!num[OPT_RESPCAP])
-		num[OPT_RESPCAP] = num[OPT_CAP];
-	if (!num[OPT_REQCAP] || !num[OPT_RESPCAP]) {
-		err("--capacity N (or --req-capacity and --resp-capacity) is required");
-		return 2;
-	}
-	if (!num[OPT_DEPTH] || !num[OPT_CHUNK] || num[OPT_CHUNK] % 4) {
-		err("--depth >= 1, --chunk a multiple of 4");
-		return 2;
-	}
 	notify = val[OPT_NOTIFY];
-	if (strcmp(notify, "auto") && strcmp(notify, "page") && strcmp(notify, "irq-ack")) {
-		err("--notify '%s': not page, irq-ack or auto", notify);
-		return 2;
+	/* A test tree stands in for /dev too: the default /dev/vda included. */
+	device = val[OPT_DEVICE];
+	if (*uio_root() && !strncmp(device, "/dev/", 5)) {
+		snprintf(dpath, sizeof(dpath), "%s%s", uio_root(), device);
+		device = dpath;
 	}
 
 	/* From here on SIGTERM/SIGINT arrive through the signalfd, even during set-up: a
@@ -165,17 +180,17 @@ int uio_blk_main(int argc, char **argv)
 		err("signalfd: %m");
 		return 1;
 	}
-	named = blk_bind(&srv.shm, devs, &ndev, uio_root(), val[OPT_UIO]);
+	named = blk_bind(&srv.shm, devs, &ndev, uio_root(), val[OPT_UIO], val[OPT_PREFIX]);
 	if (named < 0)
 		goto out;
-	srv.shm.legacy = !!(flags & F(OPT_LEGACY));
-	if (blk_check_cap("--req-capacity", num[OPT_REQCAP], blk_req_queue_bytes(num[OPT_REQCAP]),
+	srv.shm.legacy = !!val[OPT_LEGACY];
+	if (blk_check_cap("--req-capacity", a.req_cap, blk_req_queue_bytes(a.req_cap),
 			  srv.shm.req_size) ||
-	    blk_check_cap("--resp-capacity", num[OPT_RESPCAP],
-			  blk_resp_queue_bytes(num[OPT_RESPCAP]), srv.shm.resp_size))
+	    blk_check_cap("--resp-capacity", a.resp_cap, blk_resp_queue_bytes(a.resp_cap),
+			  srv.shm.resp_size))
 		goto out;
-	srv.shm.req_cap = (uint32_t)num[OPT_REQCAP];
-	srv.shm.resp_cap = (uint32_t)num[OPT_RESPCAP];
+	srv.shm.req_cap = (uint32_t)a.req_cap;
+	srv.shm.resp_cap = (uint32_t)a.resp_cap;
 	nt.ctl_fd = devs[0].ctl_fd;
 	nt.mode = !strcmp(notify, "page") || (!strcmp(notify, "auto") && named && srv.shm.notify)
 			  ? BLK_NOTIFY_PAGE : BLK_NOTIFY_IRQ_ACK;
@@ -185,17 +200,17 @@ int uio_blk_main(int argc, char **argv)
 		goto out;
 	}
 
-	if (blk_dev_open(&dev, val[OPT_DEVICE], flags & F(OPT_RO), flags & F(OPT_BUFFERED),
-			 uio_root()))
+	if (blk_dev_open(&dev, device, !!val[OPT_RO], !!val[OPT_BUFFERED], uio_root()))
 		goto out;
 	srv.capacity = dev.capacity;
 	srv.read_only = dev.read_only;
-	srv.depth = (unsigned)num[OPT_DEPTH];
-	srv.chunk = (unsigned)num[OPT_CHUNK] / 4;
+	srv.depth = (unsigned)a.depth;
+	srv.chunk = (unsigned)a.chunk / 4;
 
 	journal = val[OPT_JOURNAL];
 	if (!journal) {
-		snprintf(jpath, sizeof(jpath), "/tmp/uio_blk-%s.journal", val[OPT_UIO]);
+		snprintf(jpath, sizeof(jpath), "/tmp/uio_blk-%s.journal",
+			 val[named == 2 ? OPT_PREFIX : OPT_UIO]);
 		journal = jpath;
 	}
 	if (strcmp(journal, "none")) {
@@ -214,11 +229,11 @@ int uio_blk_main(int argc, char **argv)
 		counter = (uint32_t)(ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
 		nt.counter = &counter;
 	}
-	blk_zc_setup(&srv, uio_root(), dev.direct, dev.sector_size, !!(flags & F(OPT_COPY)));
+	blk_zc_setup(&srv, uio_root(), dev.direct, dev.sector_size, val[OPT_COPY] != 0);
 	if (blk_srv_init(&srv))
 		goto out;
 
-	if (!(flags & F(OPT_SYNC))) {
+	if (!val[OPT_SYNC]) {
 		eng = blk_uring_new(dev.fd, devs[0].fd, sfd, &nt, srv.bounce, srv.bounce_len,
 				    srv.depth);
 		if (!eng)
@@ -232,15 +247,27 @@ int uio_blk_main(int argc, char **argv)
 		err("out of memory");
 		goto out;
 	}
+	irqe = eng; /* the interrupt side, also under the bench's null device */
+	irqe->defer_enable = a.poll_us > 0;
+#ifdef DVM_BENCH_NULLDEV
+	if (val[OPT_NULLDEV]) {
+		struct blk_engine *null = blk_null_wrap(eng);
+
+		if (!null) {
+			err("out of memory");
+			goto out;
+		}
+		eng = null;
+		ename = ename[0] == 'i' ? "io_uring, null device" : "sync, null device";
+	}
+#endif
 	srv.eng = eng;
-	eng->defer_enable = num[OPT_POLL] > 0;
 
 	/* UIO's handler disables the interrupt until it is re-enabled; a predecessor killed
 	 * in between left it disabled, and nothing would ever wake us. */
 	uio_irq_enable(devs[0].ctl_fd);
 	blk_info_publish(srv.shm.info, &dev, (uint16_t)srv.depth);
-	info("serving %s: %u x %lu KiB, %s, notify %s", val[OPT_DEVICE], srv.depth,
-	     num[OPT_CHUNK], ename, nt.mode == BLK_NOTIFY_PAGE ? "page" : "irq-ack");
+	info("serving %s: %u x %lu KiB, %s, notify %s", device, srv.depth, a.chunk, ename, nt.mode == BLK_NOTIFY_PAGE ? "page" : "irq-ack");
 	eng->notify(eng); /* storage info is ready */
 
 	rc = 0;
@@ -258,14 +285,14 @@ int uio_blk_main(int argc, char **argv)
 				     blk_srv_busy(&srv));
 			break;
 		}
-		if (eng->masked && !blk_srv_inflight(&srv)) {
+		if (irqe->masked && !blk_srv_inflight(&srv)) {
 			/* Idle with the interrupt still disabled since the last event
 			 * (NAPI-style): work that arrives within --poll-us is served without
 			 * one. While device I/O is in flight its completion wakes us, so the
 			 * interrupt stays off then. */
-			if (!srv.stopping && blk_srv_poll(&srv, (unsigned)num[OPT_POLL]))
+			if (!srv.stopping && blk_srv_poll(&srv, (unsigned)a.poll_us))
 				continue;
-			eng->irq_enable(eng);
+			irqe->irq_enable(irqe);
 			/* Look once more after enabling: work published just before is served
 			 * now, not after the next notification. */
 			if (blk_srv_pending(&srv))

@@ -77,7 +77,7 @@ static int region_zc(const struct blk_shm *sh, volatile uint8_t *buf)
 static int take(struct blk_srv *s)
 {
 	volatile uint8_t *q = s->shm.req;
-	uint32_t avail, room, mask = s->shm.req_cap - 1;
+	uint32_t avail, room;
 	int n = 0;
 
 	if (s->stopping || io_load8(q + BLK_Q_PLUGGED))
@@ -99,7 +99,7 @@ static int take(struct blk_srv *s)
 		uint32_t i = s->head + s->ntaken;
 		struct blk_entry *e = ent(s, i);
 
-		iomem_copy(&e->req, q + BLK_REQ_SLOTS + sizeof(blk_req_t) * (i & mask),
+		iomem_copy(&e->req, q + BLK_REQ_SLOTS + sizeof(blk_req_t) * (i % s->shm.req_cap),
 			   sizeof(blk_req_t));
 		e->buf = 0;
 		e->done = 0;
@@ -280,7 +280,7 @@ static int publish(struct blk_srv *s)
 {
 	volatile uint8_t *rq = s->shm.resp;
 	struct blk_journal *j = s->jr;
-	uint32_t n = 0, room, mask = s->shm.resp_cap - 1;
+	uint32_t n = 0, room;
 
 	while (n < s->ntaken && ent(s, s->head + n)->state == E_DONE)
 		n++;
@@ -309,7 +309,8 @@ static int publish(struct blk_srv *s)
 		if (e->req.code != BLK_REQ_READ && e->req.code != BLK_REQ_WRITE)
 			r.success_count = 0;
 		r.id = e->req.id;
-		iomem_copy(rq + BLK_RESP_SLOTS + sizeof(r) * ((s->tail + k) & mask), &r, sizeof(r));
+		iomem_copy(rq + BLK_RESP_SLOTS + sizeof(r) * ((s->tail + k) % s->shm.resp_cap), &r,
+			   sizeof(r));
 		dbg("req %u: %s block %llu count %u io 0x%llx id %u -> status %u count %u",
 		    s->head + k, code_name(e->req.code), (unsigned long long)e->req.block_number,
 		    e->req.count, (unsigned long long)e->req.io_or_offset, e->req.id, r.status,
@@ -396,13 +397,16 @@ int blk_srv_init(struct blk_srv *s)
 		return -1;
 	}
 	/* The window: enough to keep every slot busy while earlier requests finish out of
-	 * order; never more than either queue holds. All three are powers of two. */
+	 * order; never more than either queue holds (any capacity): wmax entries in an
+	 * array of the next power of two. */
 	w = pow2_floor(s->depth * 4 - 1) * 2;
 	if (w > s->shm.req_cap)
 		w = s->shm.req_cap;
 	if (w > s->shm.resp_cap)
 		w = s->shm.resp_cap;
 	s->wmax = w;
+	if (w & (w - 1))
+		w = pow2_floor(w) * 2;
 	s->wmask = w - 1;
 	s->bounce_len = (size_t)s->depth * s->chunk * BS;
 	s->io = calloc(s->depth, sizeof(*s->io));

@@ -1,6 +1,11 @@
-/* The device-tree binding (docs/binding-net.md): the RX and TX sides are separate UIO
- * devices (a node holds at most 5 maps), found by name. Maps are picked by reg-names, or
- * by index when a device's maps are unnamed:
+/* The device-tree bindings (docs/binding-net.md), chosen by what the device tree has:
+ * - per-region (libvmm's network driver VM, sdfgen): one UIO device per region, found
+ *   by region name (PREFIX "" by default): data_passing (optional), rx_free, rx_active,
+ *   tx_free, tx_active, rx_data, tx_data, rx_fault, tx_fault (the doorbells), and the
+ *   interrupts on rx_irq / tx_irq (nodes without reg) or else on rx_free / tx_active;
+ *   used when PREFIXrx_free exists;
+ * - dvm's own: the RX and TX sides are separate UIO devices (a node holds at most 5
+ *   maps), found by name. Maps are picked by reg-names, or by index when unnamed:
  *   net-rx:       notify (0), free (1), active (2), data (3)
  *   net-tx:       notify (0), free (1), active (2), data0 (3), data1 (4): client TX data
  *   net-tx-data:  every map is one more client TX data region (data2, ...)
@@ -14,8 +19,8 @@
 
 int net_check_cap(const char *opt, const char *queue, uint64_t cap, uint64_t map_size)
 {
-	if (!cap || (cap & (cap - 1)) || cap > NETQ_MAX_CAP) {
-		err("%s %llu: must be a power of two from 1 to %u (the queues count in u16)",
+	if (!cap || cap > NETQ_MAX_CAP) {
+		err("%s %llu: must be from 1 to %u (the queues count in u16)",
 		    opt, (unsigned long long)cap, NETQ_MAX_CAP);
 		return -1;
 	}
@@ -46,8 +51,68 @@ static int add_tx(struct net_srv *s, const struct uio_dev *d, int m)
 	return 0;
 }
 
-int net_bind(struct net_srv *s, struct net_maps *m, struct uio_dev *devs, int *ndev,
-	     const char *root, const char *rx_name, const char *tx_name)
+/* The per-region binding. */
+enum { R_FREE_RX, R_ACT_RX, R_ACT_TX, R_FREE_TX, R_FAULT_RX, R_FAULT_TX, R_DATA_RX,
+       R_DATA_TX, R_PASS, R_IRQ_RX, R_IRQ_TX, NR };
+static const char region_names[NR][13] = {
+	"rx_free", "rx_active", "tx_active", "tx_free", "rx_fault", "tx_fault", "rx_data",
+	"tx_data", "data_passing", "rx_irq", "tx_irq",
+};
+
+static int bind_regions(struct net_srv *s, struct net_maps *m, struct uio_dev *devs,
+			int *ndev, const char *root, const char *p, const unsigned long *cap)
+{
+	struct uio_dev *d[NR];
+	struct net_region r[2];
+
+	for (int i = 0; i < NR; i++) {
+		int k = uio_open_region(&devs[*ndev], root, p, region_names[i], i < R_IRQ_RX,
+					i < R_PASS);
+		if (k < 0)
+			return -1;
+		d[i] = k ? &devs[(*ndev)++] : 0;
+	}
+	for (int i = 0; i < 4; i++) {
+		m->q[i] = d[i]->map[0].mem;
+		m->qsize[i] = d[i]->map[0].size;
+	}
+	m->bell[0] = d[R_FAULT_RX]->map[0].mem;
+	m->bell[1] = d[R_FAULT_TX]->map[0].mem;
+	/* the interrupts: the reg-less nodes, else the queues the virts signal through */
+	int irq[2];
+	for (int k = 0; k < 2; k++) {
+		struct uio_dev *x = d[R_IRQ_RX + k] ? d[R_IRQ_RX + k] : d[k ? R_ACT_TX : R_FREE_RX];
+		m->fd[k] = x->fd;
+		m->ctl[k] = x->ctl_fd;
+		irq[k] = x->num;
+	}
+	for (int k = 0; k < 2; k++) {
+		const struct uio_map *mp = &d[R_DATA_RX + k]->map[0];
+		r[k] = (struct net_region){ mp->addr, mp->size, mp->mem };
+	}
+	if (r[0].size < NET_BUFFER_SIZE) {
+		err("%srx_data: 0x%llx bytes, less than a buffer", p, (unsigned long long)r[0].size);
+		return -1;
+	}
+	if (d[R_PASS]) {
+		if (net_passing(s, m, d[R_PASS]->map[0].mem, d[R_PASS]->map[0].size, &r[0], &r[1],
+				cap))
+			return -1;
+	} else {
+		/* no data_passing: the virts use the guest's own addresses, one TX region */
+		s->rx = r[0];
+		s->tx[0] = r[1];
+		s->ntx = 1;
+	}
+	info("per-region binding '%s*': interrupts on uio%d, uio%d; %s; RX data 0x%llx bytes, "
+	     "%d TX data area(s)", p, irq[0], irq[1],
+	     d[R_PASS] ? "data_passing" : "no data_passing", (unsigned long long)s->rx.size,
+	     s->ntx);
+	return 0;
+}
+
+static int bind_own(struct net_srv *s, struct net_maps *m, struct uio_dev *devs, int *ndev,
+		    const char *root, const char *rx_name, const char *tx_name)
 {
 	static const char *const want[4] = { "notify", "free", "active", "data" };
 	const char *name[2] = { rx_name, tx_name };
@@ -130,8 +195,26 @@ int net_bind(struct net_srv *s, struct net_maps *m, struct uio_dev *devs, int *n
 		    dname);
 		return -1;
 	}
-	info("uio%d '%s', uio%d '%s': maps by %s; RX data 0x%llx bytes, %d TX data region(s)",
-	     devs[0].num, rx_name, devs[1].num, tx_name, named ? "name" : "index",
-	     (unsigned long long)s->rx.size, s->ntx);
+	info("dvm binding: uio%d '%s', uio%d '%s': maps by %s; RX data 0x%llx bytes, %d TX "
+	     "data region(s)", devs[0].num, rx_name, devs[1].num, tx_name,
+	     named ? "name" : "index", (unsigned long long)s->rx.size, s->ntx);
 	return 0;
+}
+
+int net_bind(struct net_srv *s, struct net_maps *m, struct uio_dev *devs, int *ndev,
+	     const char *root, const char *rx_name, const char *tx_name, const char *prefix,
+	     const unsigned long *cap)
+{
+	char name[UIO_NAME_MAX];
+	int num, n;
+
+	*ndev = 0;
+	s->ntx = 0;
+	m->cap[0] = m->cap[1] = 0;
+	snprintf(name, sizeof(name), "%srx_free", prefix);
+	n = uio_find_region(root, name, &num, 1);
+	if (n < 0)
+		return -1;
+	return n ? bind_regions(s, m, devs, ndev, root, prefix, cap)
+		 : bind_own(s, m, devs, ndev, root, rx_name, tx_name);
 }

@@ -4,6 +4,7 @@
  * drained and re-enabled, a full socket is waited for with POLLOUT. Design and
  * guarantees: docs/uio_net.md; the binding: docs/binding-net.md. */
 #include <errno.h>
+#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -14,45 +15,85 @@
 #include "link.h"
 #include "log.h"
 #include "net.h"
+#include "opt.h"
 #include "uio.h"
 
 const char uio_net_usage[] =
-	"Usage: uio_net --rx-capacity N --tx-capacity N [OPTIONS]\n"
-	"Serve the sDDF 0.7 network queues that the VMM shares through the UIO devices\n"
-	"net-rx and net-tx (docs/binding-net.md) with a Linux network interface, until\n"
-	"SIGTERM or SIGINT. SIGUSR1 logs the counters.\n"
+	"Usage: uio_net [--rx-capacity N --tx-capacity N] [OPTIONS]\n"
+	"Serve the sDDF 0.7 network queues that the VMM shares through UIO devices\n"
+	"(docs/binding-net.md) with a Linux network interface, until SIGTERM or SIGINT.\n"
+	"SIGUSR1 logs the counters.\n"
 	"\n"
 	"  --if NAME           interface to serve (default eth0); brought up, promiscuous\n"
 	"  --rx-capacity N     entries of the RX free and active queues, as the peer\n"
-	"                      configured them (power of two, at most 32768)\n"
+	"                      configured them (at most 32768; default: data_passing's)\n"
 	"  --tx-capacity N     entries of the TX active and free queues (likewise)\n"
 	"  --uio-rx NAME       RX UIO device name (default net-rx)\n"
 	"  --uio-tx NAME       TX UIO device name (default net-tx); devices named NAME-data\n"
 	"                      add client TX data regions\n"
+	"  --prefix P          per-region binding (when region Prx_free exists): names P +\n"
+	"                      rx_free, tx_active, ..., data_passing (default none)\n"
 	"  --stats SECONDS     log the counters at this interval when they changed\n"
 	"                      (default 60, 0 = never)\n"
-	"  -v                  debug messages (the TX data regions)\n"
-	"Environment: DVM_UIO_ROOT prefixes the /sys and /dev paths (tests).\n";
+	"  -v, --verbose       debug messages (the TX data regions)\n"
+	"Environment: DVM_UIO_ROOT prefixes the /sys and /dev paths (tests).\n"
+	"\n"
+	"Exit status: 0 stopped by SIGTERM or SIGINT, 1 failed (binding, interface, I/O),\n"
+	"2 bad usage.\n";
 
-/* "--name value" or "--name=value"; a table instead of getopt_long (size). */
-enum { OPT_IF, OPT_RXCAP, OPT_TXCAP, OPT_UIORX, OPT_UIOTX, OPT_STATS, NOPT };
-static const char opt_names[NOPT][12] = {
-	"if", "rx-capacity", "tx-capacity", "uio-rx", "uio-tx", "stats",
+/* The options (core/opt.h reads them). */
+enum { OPT_IF, OPT_RXCAP, OPT_TXCAP, OPT_UIORX, OPT_UIOTX, OPT_STATS, OPT_PREFIX, OPT_VERBOSE,
+       NOPT };
+static const struct opt opts[NOPT] = {
+	{ "if", 0, 0 }, { "rx-capacity", 0, 0 }, { "tx-capacity", 0, 0 }, { "uio-rx", 0, 0 },
+	{ "uio-tx", 0, 0 }, { "stats", 0, 0 }, { "prefix", 0, 0 }, { "verbose", 1, 'v' },
 };
 
-static int number(int opt, const char *s, unsigned long max, unsigned long *v)
-{
-	unsigned long x = 0;
-	const char *p = s;
+struct net_args {
+	const char *val[NOPT];	/* strings as given; a flag given: "" */
+	unsigned long cap[2], interval;
+};
 
-	for (; *p >= '0' && *p <= '9' && x <= max; p++)
-		x = x * 10 + (unsigned)(*p - '0');
-	if (p == s || *p || x > max) {
-		err("--%s '%s': expected a number from 0 to %lu", opt_names[opt], s, max);
-		return -1;
+/* Every check that needs nothing but the arguments, so `init --check-config` finds a bad
+ * one before the VM boots. Returns 0 or OPT_USAGE, with the error logged. */
+static int parse(int argc, char **argv, struct net_args *a)
+{
+	const char **val = a->val;
+
+	memset(a, 0, sizeof(*a));
+	val[OPT_IF] = "eth0";
+	val[OPT_UIORX] = "net-rx";
+	val[OPT_UIOTX] = "net-tx";
+	val[OPT_STATS] = "60";
+	val[OPT_PREFIX] = "";
+	if (opt_parse(argc, argv, opts, NOPT, val))
+		return OPT_USAGE;
+	/* capacities not given (0) come from data_passing, checked once bound */
+	if ((val[OPT_RXCAP] &&
+	     opt_num("rx-capacity", val[OPT_RXCAP], 1, NETQ_MAX_CAP, 1, &a->cap[0])) ||
+	    (val[OPT_TXCAP] &&
+	     opt_num("tx-capacity", val[OPT_TXCAP], 1, NETQ_MAX_CAP, 1, &a->cap[1])) ||
+	    opt_num("stats", val[OPT_STATS], 0, 1UL << 24, 1, &a->interval))
+		return OPT_USAGE;
+	/* an interface name: 1 to IFNAMSIZ - 1 bytes, none of them '/' or blank */
+	if (!*val[OPT_IF] || strlen(val[OPT_IF]) >= IFNAMSIZ || strpbrk(val[OPT_IF], "/ \t\n")) {
+		err("--if '%s': expected an interface name (1 to %d characters, no '/' or blank)",
+		    val[OPT_IF], IFNAMSIZ - 1);
+		return OPT_USAGE;
 	}
-	*v = x;
+	for (int c = OPT_UIORX; c <= OPT_UIOTX; c++)
+		if (!*val[c]) {
+			err("--%s '': expected a UIO device name", opts[c].name);
+			return OPT_USAGE;
+		}
 	return 0;
+}
+
+int uio_net_check(int argc, char **argv)
+{
+	struct net_args a;
+
+	return parse(argc, argv, &a);
 }
 
 static long long now_ms(void)
@@ -93,8 +134,9 @@ static int irq(int fd, int ctl, uint64_t *count)
 
 int uio_net_main(int argc, char **argv)
 {
-	const char *val[NOPT] = { "eth0", 0, 0, "net-rx", "net-tx", "60" };
-	unsigned long cap[2], interval;
+	struct net_args args;
+	const char **val = args.val;
+	unsigned long *cap, interval;
 	static struct uio_dev devs[NET_MAX_DEVS];
 	static struct net_srv srv;
 	static struct link lk; /* zeroed: link_send relies on it */
@@ -104,51 +146,29 @@ int uio_net_main(int argc, char **argv)
 	struct pollfd p[4];
 	struct timespec ts;
 	long long next_stats = 0, retry_at = 0;
-	int ndev = 0, rc = 1, sfd = -1, stop = 0, tx_more, c;
+	int ndev = 0, rc = 1, sfd = -1, stop = 0, tx_more;
 	sigset_t sigs;
 
 	lk.fd = -1;
 	/* Started by hand or by a test rather than by init: the caller wants the messages. */
 	if (getpid() != 1 && getppid() != 1)
 		log_to_stderr();
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *eq;
-		size_t len;
+	if (parse(argc, argv, &args))
+		return OPT_USAGE;
+	if (val[OPT_VERBOSE])
+		log_verbose();
+	cap = args.cap;
+	interval = args.interval;
 
-		if (!strcmp(a, "-v")) {
-			log_verbose();
-			continue;
-		}
-		eq = strchr(a, '=');
-		len = eq ? (size_t)(eq - a) : strlen(a);
-		for (c = 0; c < NOPT; c++)
-			if (a[0] == '-' && a[1] == '-' && len == 2 + strlen(opt_names[c]) &&
-			    !strncmp(opt_names[c], a + 2, len - 2))
-				break;
-		if (c == NOPT) {
-			err("unknown argument '%s'; see uio_net --help", a);
-			return 2;
-		}
-		val[c] = eq ? eq + 1 : i + 1 < argc ? argv[++i] : 0;
-		if (!val[c]) {
-			err("option --%s needs a value", opt_names[c]);
-			return 2;
-		}
-	}
-	if (!val[OPT_RXCAP] || !val[OPT_TXCAP]) {
-		err("--rx-capacity and --tx-capacity are required (the peer's queue sizes)");
-		return 2;
-	}
-	/* Capacities are checked here for what they are, then against the maps. */
-	if (number(OPT_RXCAP, val[OPT_RXCAP], 1UL << 20, &cap[0]) ||
-	    number(OPT_TXCAP, val[OPT_TXCAP], 1UL << 20, &cap[1]) ||
-	    number(OPT_STATS, val[OPT_STATS], 1UL << 24, &interval) ||
-	    net_check_cap("--rx-capacity", "RX", cap[0], ~0ULL) ||
-	    net_check_cap("--tx-capacity", "TX", cap[1], ~0ULL))
-		return 2;
-
-	if (net_bind(&srv, &m, devs, &ndev, uio_root(), val[OPT_UIORX], val[OPT_UIOTX]))
+	if (net_bind(&srv, &m, devs, &ndev, uio_root(), val[OPT_UIORX], val[OPT_UIOTX],
+		     val[OPT_PREFIX], cap))
 		goto out;
+	for (int k = 0; k < 2; k++)
+		if (!cap[k] && !(cap[k] = m.cap[k])) {
+			err("--rx-capacity and --tx-capacity are required (the peer's queue "
+			    "sizes): no data_passing region gives them");
+			goto out;
+		}
 	for (int i = 0; i < 4; i++)
 		if (net_check_cap(i < 2 ? "--rx-capacity" : "--tx-capacity",
 				  i & 1 ? "active" : "free", cap[i / 2], m.qsize[i]))

@@ -4,7 +4,9 @@
  *   xlate.c   io_or_offset -> pointer into one data map, bounds-checked
  *   rx.c      received frames -> RX free buffers -> RX active
  *   tx.c      TX active -> validate, copy out, send in batches -> TX free, in order
- *   bind.c    UIO devices net-rx / net-tx / net-tx-data -> maps (docs/binding-net.md)
+ *   bind.c    UIO devices -> maps (docs/binding-net.md): dvm's net-rx / net-tx /
+ *             net-tx-data, or one device per region (libvmm's network driver VM)
+ *   passing.c libvmm's data_passing page: capacities and data addresses, validated
  *   link.c    the AF_PACKET socket: interface up, promiscuous, batched recv/send
  *   main.c    options, set-up, the event loop, statistics
  * Everything the peer writes is untrusted: descriptors are copied out of shared memory
@@ -16,7 +18,7 @@
 #include "sddf_net.h"
 
 #define NET_BATCH 64          /* frames per system call; TX window (power of two) */
-#define NET_MAX_TX_REGIONS 16 /* client TX data maps */
+#define NET_MAX_TX_REGIONS 64 /* client TX data areas (maps, or data_passing's clients) */
 #define ETH_HDR 14
 #define ETH_MIN_FRAME ETH_HDR /* AF_PACKET refuses less than a link-layer header */
 
@@ -50,7 +52,7 @@ enum { Q_RX_FREE, Q_RX_ACTIVE, Q_TX_ACTIVE, Q_TX_FREE }; /* we consume free RX, 
 
 struct netq {
 	volatile uint8_t *q;  /* the queue in its map */
-	uint32_t cap;         /* power of two <= NETQ_MAX_CAP, and fits the map */
+	uint32_t cap;         /* 1..NETQ_MAX_CAP, and fits the map */
 	uint16_t idx;         /* ours: head of a queue we consume, tail of one we produce */
 	uint8_t bad;          /* indices inconsistent at the last look */
 	uint8_t logged;       /* the inconsistency was logged (once per queue) */
@@ -195,7 +197,7 @@ void net_stats_fmt(const struct net_srv *s, char *buf, unsigned n);
 /* ---- binding ---------------------------------------------------------------------- */
 
 struct uio_dev;
-#define NET_MAX_DEVS 5 /* net-rx, net-tx, up to 3 net-tx-data */
+#define NET_MAX_DEVS 11 /* dvm's: net-rx, net-tx, 3 net-tx-data; per-region: 11 */
 struct net_maps {
 	union { /* the queues, by name or by Q_* index */
 		struct { volatile uint8_t *rx_free, *rx_active, *tx_active, *tx_free; };
@@ -207,13 +209,26 @@ struct net_maps {
 		volatile uint8_t *bell[2];
 	};
 	int fd[2], ctl[2];              /* RX, TX: interrupt fd (read), control fd (write) */
+	uint32_t cap[2];                /* RX, TX capacities from data_passing; 0: none */
 };
-/* Find and map the UIO devices (docs/binding-net.md): fills m and s->rx, s->tx, s->ntx.
- * *ndev = devices opened (close them even on failure). 0 or -1 (logged). */
+/* Find and map the UIO devices (docs/binding-net.md): the per-region binding when a
+ * device has the region name PREFIXrx_free, else dvm's own (rx_name, tx_name). Fills m
+ * and s->rx, s->tx, s->ntx; with a data_passing region also m->cap, after checking
+ * them and the addresses (cap: the --rx/--tx-capacity options, 0 when not given, win
+ * over data_passing's). *ndev = devices opened (close them even on failure). 0 or -1
+ * (logged). */
 int net_bind(struct net_srv *s, struct net_maps *m, struct uio_dev *devs, int *ndev,
-	     const char *root, const char *rx_name, const char *tx_name);
-/* A capacity option against its queue's map: a power of two <= NETQ_MAX_CAP whose queue
- * fits. 0, or -1 after logging the option, value and sizes. */
+	     const char *root, const char *rx_name, const char *tx_name, const char *prefix,
+	     const unsigned long *cap);
+/* The data_passing page (size bytes at mem): capacities (cap[] when non-zero, else its
+ * num_buffers) into m->cap; RX data at its rx_data_paddr over the rx map; client i's TX
+ * area at tx_data_paddrs[i], at i * (tx size / num_tx_clients) in the tx map. Checks
+ * counts, alignment, ranges and sizes. 0, or -1 after logging field and value. */
+int net_passing(struct net_srv *s, struct net_maps *m, const volatile uint8_t *mem,
+		uint64_t size, const struct net_region *rx, const struct net_region *tx,
+		const unsigned long *cap);
+/* A capacity against its queue's map: 1..NETQ_MAX_CAP whose queue fits. 0, or -1 after
+ * logging the option (or field), value and sizes. */
 int net_check_cap(const char *opt, const char *queue, uint64_t cap, uint64_t map_size);
 
 #endif

@@ -5,8 +5,9 @@
  *
  * u16 arithmetic: tail - head is computed in uint16_t, so it is right across the 65536
  * wrap (sDDF's own helper promotes to int and gets "full" wrong there). Capacities are
- * powers of two <= 32768, so slot = index & (cap - 1) stays continuous at the wrap and a
- * difference above cap can only mean an inconsistent peer.
+ * <= 32768, so a difference above cap can only mean an inconsistent peer. The slot is
+ * the u16 index % cap, exactly as sDDF's buffers[tail % capacity]: continuous across
+ * the wrap for a power of two, a jump both sides make alike otherwise.
  *
  * Signalling (the sDDF handshake), correct on SMP whatever barriers the peer has:
  *   consumer: drain; flag = 0 ("notify me"); FULL fence; look again; if entries came,
@@ -67,7 +68,7 @@ unsigned netq_room(struct netq *q)
 
 static volatile uint8_t *slot(const struct netq *q, unsigned i)
 {
-	return q->q + NETQ_SLOTS + sizeof(net_buff_desc_t) * ((q->idx + i) & (q->cap - 1));
+	return q->q + NETQ_SLOTS + sizeof(net_buff_desc_t) * ((uint16_t)(q->idx + i) % q->cap);
 }
 
 void netq_read(const struct netq *q, unsigned i, net_buff_desc_t *d)

@@ -17,7 +17,7 @@ typedef struct net_buff_desc {
 
 /* Queue header; the descriptor slots follow at NETQ_SLOTS. tail and head are
  * free-running u16 counters (tail first: the reverse of the block queues); slot = index
- * & (capacity - 1); the capacity is configuration, not stored. consumer_signalled is 0
+ * % capacity (the u16 index); the capacity is configuration, not stored. consumer_signalled is 0
  * when the consumer asks to be notified, 1 otherwise. */
 #define NETQ_TAIL 0
 #define NETQ_HEAD 2
@@ -41,11 +41,25 @@ _Static_assert(offsetof(net_queue_hdr_t, head) == NETQ_HEAD, "head");
 _Static_assert(offsetof(net_queue_hdr_t, consumer_signalled) == NETQ_SIGNALLED,
 	       "consumer_signalled");
 
-/* Largest capacity: the u16 counters must tell "cap entries" from "empty", and a power
- * of two keeps slot = index & (cap - 1) continuous across the 65536 wrap. */
+/* Largest capacity: the u16 counters must tell "cap entries" from "empty". Any capacity
+ * up to it works as sDDF's: with one that is not a power of two, the slot of index 65535
+ * is 65535 % cap and that of 0 (after the wrap) is 0, a jump both sides make alike. */
 #define NETQ_MAX_CAP 32768u
 
 /* Bytes of queue memory a capacity needs (64-bit: no overflow). */
 static inline uint64_t net_queue_bytes(uint64_t cap) { return NETQ_SLOTS + 16 * cap; }
+
+/* libvmm's net_drv_vm_data_passing_t (uio/net.h): the read-only page the VMM of a
+ * network driver VM fills. Only the numbers the guest can use are read: the driver's
+ * connection num_buffers (in the copied net_driver_config_t, whose pointers are VMM
+ * addresses), the RX data and client TX data physical addresses. */
+#define DP_MAGIC 0          /* "sDDF\x05" (net_driver_config_t.magic) */
+#define DP_RX_BUFFERS 40    /* virt_rx (at 8) .num_buffers (at 32), u16 */
+#define DP_TX_BUFFERS 80    /* virt_tx (at 48) .num_buffers, u16 */
+#define DP_RX_PADDR 88      /* u64 */
+#define DP_NUM_TX 96        /* int */
+#define DP_TX_PADDRS 104    /* u64[64] */
+#define DP_MAX_TX 64
+#define DP_SIZE 616
 
 #endif

@@ -4,19 +4,32 @@
  *
  * dvm's init only runs dvm applets, so blkbench is started by the kernel instead
  * (rdinit=/bin/blkbench, PID 1): it forks, and the parent execs /init (dvm's init, still
- * PID 1), which sets the driver VM up as usual. The child waits for the device to appear
- * and then serves commands read from the console (its stdin), one per line:
- *     blkbench NAME       run pattern NAME once and print its result line
- *     blkbench cpu SEQ    print "blkbench-cpu SEQ: " and the /proc/stat "cpu" line
- * so the simulator can interleave direct and sDDF runs of the same pattern (while the
- * driver is idle). /etc/blkbench.conf names the device and the patterns:
+ * PID 1), which sets the driver VM up as usual. The child waits for the device to appear,
+ * prints the guest's state that bears on the figures (the Meltdown mitigation, i.e.
+ * KPTI, and the kernel command line: "blkbench: guest meltdown='...' cmdline='...'"),
+ * fills every pattern's buffers (so no page is first touched while timed), prints
+ * "blkbench: ready" and serves commands read from the console (its stdin), one per line:
+ *     blkbench NAME [OPS [SEQ]]  run pattern NAME once (OPS requests instead of the
+ *                                pattern's) and print its result line
+ *     blkbench cpu SEQ           print "blkbench-cpu SEQ: " and the /proc/stat "cpu" line
+ *     blkbench driver null|real  stop the running uio_blk (SIGTERM: it answers what it
+ *                                holds and exits) and start it again with the same
+ *                                arguments, from /bin/dvm-bench with --null-device added
+ *                                (null) or from dvm itself (real); prints
+ *                                "blkbench: driver MODE pid N" once it is started
+ * so the simulator can interleave direct, sDDF and null-device runs of the same pattern
+ * (the driver idle during direct runs). /etc/blkbench.conf names the device and the
+ * patterns:
  *     device /dev/vda
  *     pattern NAME:BS:QD:KIND:OPS      KIND r = random read, s = sequential read,
  *                                      w = sequential write
- * Result: "blkbench: NAME bs=BS qd=QD kind=KIND ops=OPS usec=MICROSECONDS cpu_us=BUSY",
- * BUSY being the guest's non-idle CPU time meanwhile (/proc/stat, 10 ms ticks). */
+ * Result: "blkbench: NAME bs=BS qd=QD kind=KIND ops=OPS usec=MICROSECONDS cpu_us=BUSY
+ * seq=SEQ", BUSY being the guest's non-idle CPU time meanwhile (/proc/stat, 10 ms ticks;
+ * the simulator measures the CPU time of both sides on QEMU's vCPU thread instead). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/fs.h>
 #include <linux/io_uring.h>
 #include <stdint.h>
@@ -27,6 +40,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -132,6 +146,7 @@ struct pattern {
 	unsigned bs, qd;
 	char kind;
 	unsigned long long ops;
+	uint8_t *buf;   /* qd buffers of bs bytes, filled before any run */
 };
 
 static uint64_t rnd = 0x9e3779b97f4a7c15ull;
@@ -144,7 +159,20 @@ static uint64_t next_rnd(void)
 	return rnd * 0x2545f4914f6cdd1dull;
 }
 
-static void run(int fd, uint64_t size, const struct pattern *p)
+static void fill(struct pattern *p)
+{
+	p->buf = mmap(0, (size_t)p->qd * p->bs, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (p->buf == MAP_FAILED)
+		die("out of memory for %s", p->name, errno);
+	for (size_t i = 0; i < (size_t)p->qd * p->bs; i += 8) {
+		uint64_t x = next_rnd();
+		memcpy(p->buf + i, &x, 8);
+	}
+}
+
+static void run(int fd, uint64_t size, const struct pattern *p, unsigned long long ops,
+		unsigned seq_no)
 {
 	static struct ring r;
 	static int ready;
@@ -153,27 +181,20 @@ static void run(int fd, uint64_t size, const struct pattern *p)
 	unsigned inflight = 0, nfree = p->qd, free_slot[MAX_QD];
 	struct timespec t0, t1;
 	unsigned long long cpu0;
-	uint8_t *buf;
+	uint8_t *buf = p->buf;
 
 	if (!ready) {
 		ring_init(&r, MAX_QD);
 		ready = 1;
 	}
-	buf = mmap(0, (size_t)p->qd * p->bs, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED)
-		die("out of memory for %s", p->name, errno);
-	for (size_t i = 0; i < (size_t)p->qd * p->bs; i += 8) {
-		uint64_t x = next_rnd();
-		memcpy(buf + i, &x, 8);
-	}
 	for (unsigned i = 0; i < p->qd; i++)
 		free_slot[i] = i;
 	cpu0 = busy_us();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (done < p->ops) {
+	while (done < ops) {
 		struct io_uring_cqe *c;
 
-		while (inflight < p->qd && submitted < p->ops) {
+		while (inflight < p->qd && submitted < ops) {
 			struct io_uring_sqe *e = ring_sqe(&r);
 			unsigned slot = free_slot[--nfree];
 			uint64_t blk = p->kind == 'r' ? next_rnd() % blocks : seq++ % blocks;
@@ -199,13 +220,136 @@ static void run(int fd, uint64_t size, const struct pattern *p)
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	munmap(buf, (size_t)p->qd * p->bs);
-	printf("blkbench: %s bs=%u qd=%u kind=%c ops=%llu usec=%llu cpu_us=%llu\n", p->name,
-	       p->bs, p->qd, p->kind, p->ops,
+	printf("blkbench: %s bs=%u qd=%u kind=%c ops=%llu usec=%llu cpu_us=%llu seq=%u\n",
+	       p->name, p->bs, p->qd, p->kind, ops,
 	       (unsigned long long)((t1.tv_sec - t0.tv_sec) * 1000000ll +
 				    (t1.tv_nsec - t0.tv_nsec) / 1000),
-	       busy_us() - cpu0);
+	       busy_us() - cpu0, seq_no);
 	fflush(stdout);
+}
+
+/* ---- the driver: stop it, start it again as the real or the null device ---------- */
+
+static char *drv_argv[64];   /* the uio_blk command line init started */
+static pid_t drv_pid;        /* the running uio_blk, once known */
+static int drv_ours;         /* started by us (we reap it), not by init */
+
+/* The uio_blk that init started: its pid (0 when none); its command line is kept. */
+static pid_t find_driver(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t pid = 0;
+
+	while (d && !pid && (de = readdir(d))) {
+		char path[64], buf[4096];
+		FILE *f;
+		size_t n;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/comm", de->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = 0;
+		if (strcmp(buf, "uio_blk\n"))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/cmdline", de->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = 0;
+		if (!drv_argv[0]) {
+			int k = 0;
+
+			for (size_t i = 0; i < n && k < 62; i += strlen(buf + i) + 1)
+				drv_argv[k++] = strdup(buf + i);
+			drv_argv[k] = 0;
+		}
+		pid = (pid_t)atoi(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	return pid;
+}
+
+/* SIGTERM the running driver and wait (20 s at most) until it is gone. */
+static int stop_driver(void)
+{
+	if (!drv_pid)
+		drv_pid = find_driver();
+	if (!drv_pid) {
+		printf("blkbench: no uio_blk running\n");
+		return -1;
+	}
+	kill(drv_pid, SIGTERM);
+	for (int i = 0; i < 2000; i++) {
+		if (drv_ours ? waitpid(drv_pid, 0, WNOHANG) == drv_pid : kill(drv_pid, 0) < 0) {
+			drv_pid = 0;
+			return 0;
+		}
+		usleep(10000);
+	}
+	printf("blkbench: uio_blk (pid %d) did not stop within 20 s\n", (int)drv_pid);
+	return -1;
+}
+
+static void switch_driver(const char *mode)
+{
+	char *argv[66];
+	int k = 0, null = !strcmp(mode, "null");
+	pid_t pid;
+
+	if (!null && strcmp(mode, "real")) {
+		printf("blkbench: driver %s: not null or real\n", mode);
+		return;
+	}
+	if (stop_driver())
+		return;
+	for (; drv_argv[k]; k++)
+		argv[k] = drv_argv[k];
+	if (null)
+		argv[k++] = "--null-device";
+	argv[k] = 0;
+	pid = fork();
+	if (pid == 0) {
+		setsid();
+		/* dvm picks the applet from argv[0] ("uio_blk"); PID 1 is dvm's init */
+		execv(null ? "/bin/dvm-bench" : "/proc/1/exe", argv);
+		fprintf(stderr, "blkbench: cannot run uio_blk: %s\n", strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0) {
+		printf("blkbench: fork: %s\n", strerror(errno));
+		return;
+	}
+	drv_pid = pid;
+	drv_ours = 1;
+	printf("blkbench: driver %s pid %d\n", mode, (int)pid);
+}
+
+/* The guest's KPTI state and command line (KASLR, kpti= and the like), one line. */
+static void guest_state(void)
+{
+	char melt[160] = "unknown", cmd[512] = "";
+	FILE *f = fopen("/sys/devices/system/cpu/vulnerabilities/meltdown", "r");
+
+	if (f) {
+		if (!fgets(melt, sizeof(melt), f))
+			snprintf(melt, sizeof(melt), "unknown");
+		fclose(f);
+	}
+	if ((f = fopen("/proc/cmdline", "r"))) {
+		if (!fgets(cmd, sizeof(cmd), f))
+			cmd[0] = 0;
+		fclose(f);
+	}
+	melt[strcspn(melt, "\n")] = 0;
+	cmd[strcspn(cmd, "\n")] = 0;
+	printf("blkbench: guest meltdown='%s' cmdline='%s'\n", melt, cmd);
 }
 
 /* Wait for the device (init loads its driver), up to 60 s. */
@@ -232,11 +376,25 @@ static void serve(const char *device, struct pattern *p, int np)
 		die("cannot open %s", device, errno);
 	if (ioctl(fd, BLKGETSIZE64, &size) || !size)
 		die("cannot get the size of %s", device, errno);
+	guest_state();
+	for (int i = 0; i < np; i++)
+		fill(&p[i]);
+	printf("blkbench: ready\n");
+	fflush(stdout);
 	while (fgets(line, sizeof(line), stdin)) {
+		unsigned long long ops = 0;
+		unsigned seq = 0;
+		char mode[16];
 		int i;
 
 		if (sscanf(line, "blkbench %63s", name) != 1)
 			continue;
+		if (!strcmp(name, "driver")) {
+			if (sscanf(line, "blkbench driver %15s", mode) == 1)
+				switch_driver(mode);
+			fflush(stdout);
+			continue;
+		}
 		if (!strcmp(name, "cpu")) {
 			/* the guest's CPU time by kind, for the simulator's sDDF runs */
 			char stat[256] = "";
@@ -255,10 +413,11 @@ static void serve(const char *device, struct pattern *p, int np)
 		}
 		for (i = 0; i < np && strcmp(p[i].name, name); i++)
 			;
+		sscanf(line, "blkbench %*s %llu %u", &ops, &seq);
 		if (i == np)
 			printf("blkbench: no pattern %s\n", name);
 		else
-			run(fd, size, &p[i]);
+			run(fd, size, &p[i], ops ? ops : p[i].ops, seq);
 		fflush(stdout);
 	}
 	exit(0);

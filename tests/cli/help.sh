@@ -22,6 +22,13 @@ for a in $applets; do
 	[ "$(tr -d '\000' <"$T_TMP/$a.txt" | wc -c)" = "$(wc -c <"$T_TMP/$a.txt")" ] &&
 		pass "help_${a}_text" || fail "help_${a}_text" "NUL bytes in the text"
 done
+# dvm --version: one line, "dvm VERSION" (git describe at build time, or the fallback).
+OUT=$(dvm --version 2>&1)
+st=$?
+[ $st = 0 ] && printf '%s\n' "$OUT" | grep -qxE 'dvm [0-9A-Za-z][-.0-9A-Za-z+_]*' &&
+	pass help_version || fail help_version "exit $st: '$OUT'"
+OUT=$(dvm --help 2>&1)
+contains help_names_version "dvm --version"
 # The same texts through a link named after the applet.
 ln -s "$DVM" "$T_TMP/sleep"
 OUT=$(${DVM_RUN:-} "$T_TMP/sleep" --help 2>&1)

@@ -23,7 +23,7 @@ contains init_not_pid1_msg "init: must run as PID 1 (the kernel's init); nothing
 expect init_help 0 dvm init --help
 contains init_help_usage "Usage: init"
 contains init_help_check "--check-config FILE"
-expect init_check_no_file 1 dvm init --check-config
+expect init_check_no_file 2 dvm init --check-config
 contains init_check_no_file_msg "usage: init --check-config FILE"
 
 # --- init --check-config --------------------------------------------------------------
@@ -48,14 +48,14 @@ task pause sleep 0.1
 service blk restart=on-failure sleep inf'
 [ "$OUT" = "$want" ] && pass check_good_output || fail check_good_output "got: $OUT"
 
-expect check_overrides 0 env DVM_CMDLINE='quiet dvm.skip=uio,pause dvm.restart_limit=9/99 dvm.args.blk="1 2"' \
+expect check_overrides 0 env DVM_CMDLINE='quiet dvm.skip=uio,pause dvm.restart_limit=9/99 dvm.args.blk="2.5"' \
 	${DVM_RUN:-} "$DVM" init --check-config "$T_TMP/good.conf"
 contains check_overrides_skip_module "# skipped (dvm.skip): module uio"
 contains check_overrides_keep_module "
 module uio_pdrv_genirq of_id=generic-uio"
 contains check_overrides_skip_task "# skipped (dvm.skip): task pause sleep 0.1"
 contains check_overrides_limit "restart-limit 9 99"
-contains check_overrides_args "service blk restart=on-failure sleep 1 2"
+contains check_overrides_args "service blk restart=on-failure sleep 2.5"
 
 expect check_unknown_skip 0 env DVM_CMDLINE='dvm.skip=nothing' ${DVM_RUN:-} "$DVM" init --check-config "$T_TMP/good.conf"
 contains check_unknown_skip_warning "init: kernel command line: dvm.skip: no service, task or module named 'nothing'"
@@ -67,7 +67,7 @@ want="init: $T_TMP/bad.conf:2: service blk: name already used at line 1
 init: $T_TMP/bad.conf:3: mount: DIR 'tmp' is not an absolute path
 init: $T_TMP/bad.conf:4: unterminated quote
 init: $T_TMP/bad.conf:5: restart-backoff: MIN_MS 10 is greater than MAX_MS 1
-init: $T_TMP/bad.conf:6: unknown directive 'frobnicate' (expected module, mount, service, task, loglevel, restart-backoff or restart-limit)
+init: $T_TMP/bad.conf:6: unknown directive 'frobnicate' (expected module, mount, service, task, wait, loglevel, restart-backoff or restart-limit)
 init: $T_TMP/bad.conf: 5 errors"
 [ "$OUT" = "$want" ] && pass check_bad_messages || fail check_bad_messages "got: $OUT"
 
@@ -78,11 +78,32 @@ expect check_bad_override 1 env DVM_CMDLINE='dvm.args.nope=1 dvm.restart_limit=5
 contains check_bad_override_args "init: kernel command line: dvm.args.nope: no service or task named 'nope'"
 contains check_bad_override_limit "init: kernel command line: dvm.restart_limit=5: expected COUNT/WINDOW_S"
 
+# the applets' own argument checks, also after dvm.args; the dvm.* options themselves
+expect check_args_bad 1 env DVM_CMDLINE='dvm.args.blk="1 2"' ${DVM_RUN:-} "$DVM" init --check-config "$T_TMP/good.conf"
+contains check_args_bad_msg "init: $T_TMP/good.conf:8: service blk: sleep: expected one argument, SECONDS"
+printf '%s\n' 'service blk restart=always uio_blk' 'task t killall -s' 'service m mount -o' \
+	'wait /dev/mmcblk0 timeout=10s' >"$T_TMP/args.conf"
+expect check_args_applets 1 env DVM_CMDLINE= ${DVM_RUN:-} "$DVM" init --check-config "$T_TMP/args.conf"
+contains check_args_uio_blk "init: $T_TMP/args.conf:1: service blk: uio_blk: --capacity N is required"
+contains check_args_killall "init: $T_TMP/args.conf:2: task t: killall: -s needs a SIGNAL"
+contains check_args_mount "init: $T_TMP/args.conf:3: service m: mount: option -o needs a value"
+contains check_args_count "init: $T_TMP/args.conf: 3 errors"
+expect check_dvm_options 1 env DVM_CMDLINE='dvm.skp=blk dvm.loglevel=9 dvm.loglevel=abc dvm.loglevel=7' \
+	${DVM_RUN:-} "$DVM" init --check-config "$T_TMP/good.conf"
+contains check_dvm_unknown "init: kernel command line: unknown option 'dvm.skp', ignored (dvm's are dvm.conf, dvm.loglevel, dvm.skip, dvm.restart_limit, dvm.args.NAME)"
+contains check_dvm_loglevel_9 "init: kernel command line: dvm.loglevel=9: expected a number 0..7"
+contains check_dvm_loglevel_abc "init: kernel command line: dvm.loglevel=abc: expected a number 0..7"
+contains check_dvm_count "good.conf: 2 errors"
+expect check_dvm_unknown_only 0 env DVM_CMDLINE='dvm.skp=blk' ${DVM_RUN:-} "$DVM" init --check-config "$T_TMP/good.conf"
+contains check_dvm_unknown_only_warns "unknown option 'dvm.skp'"
+
 # --- poweroff / reboot: PID 1 here is not dvm's init, so both must refuse --------------
 for a in poweroff reboot; do
 	expect ${a}_refuses 1 dvm $a
-	contains ${a}_refuses_msg "use -f"
-	expect ${a}_bad_arg 1 dvm $a -x
+	contains ${a}_refuses_msg "nothing done"
+	[ $a = poweroff ] && w="power off" || w=reboot
+	contains ${a}_refuses_says_f_is_immediate "'$a -f' would $w this machine at once, without stopping anything"
+	expect ${a}_bad_arg 2 dvm $a -x
 	contains ${a}_bad_arg_msg "$a: unexpected argument '-x'"
 	expect ${a}_help 0 dvm $a --help
 	contains ${a}_help_usage "Usage: $a [-f]"
@@ -91,10 +112,10 @@ done
 # --- sleep ----------------------------------------------------------------------------
 expect sleep_fraction 0 dvm sleep 0.05
 expect sleep_zero 0 dvm sleep 0
-expect sleep_bad 1 dvm sleep 1x
+expect sleep_bad 2 dvm sleep 1x
 contains sleep_bad_msg "sleep: '1x' is not a number of seconds"
-expect sleep_negative 1 dvm sleep -1
-expect sleep_no_arg 1 dvm sleep
+expect sleep_negative 2 dvm sleep -1
+expect sleep_no_arg 2 dvm sleep
 contains sleep_no_arg_msg "expected one argument"
 # running: PID has exec'd a command line containing TEXT (not the forked shell any more,
 # which must not get our signals: it would run lib.sh's EXIT trap)
@@ -163,11 +184,11 @@ contains killall_none_msg "killall: dvm_no_such_process_$$: no process found"
 victim
 expect killall_some_missing 1 dvm killall "$V" "dvm_no_such_process_$$"
 waitfor killall_some_missing_still_kills "$VPID" 143
-expect killall_bad_signal 1 dvm killall -FOO "$V"
+expect killall_bad_signal 2 dvm killall -FOO "$V"
 contains killall_bad_signal_msg "killall: unknown signal 'FOO'"
-expect killall_no_name 1 dvm killall -9
+expect killall_no_name 2 dvm killall -9
 contains killall_no_name_msg "expected NAME"
-expect killall_s_no_signal 1 dvm killall -s
+expect killall_s_no_signal 2 dvm killall -s
 expect killall_missing_path 1 dvm killall "$T_TMP/missing"
 contains killall_missing_path_msg "$T_TMP/missing: No such file or directory"
 
@@ -239,7 +260,7 @@ log_has ns_reboot_signal ": reboot"
 log_has ns_reboot_final "<5>init: rebooting"
 
 printf '%s\n' 'restart-backoff 10 40' 'restart-limit 3 60' 'service idle sleep inf' \
-	'service crash sleep bad' >"$T_TMP/ns3.conf"
+	'service crash killall dvm_no_such_process' >"$T_TMP/ns3.conf"
 run_ns ns_limit "$T_TMP/ns3.conf"
 status_is ns_limit_status 130
 log_has ns_limit_restart1 "init: crash exited with status 1; restarting in 10 ms"
@@ -252,6 +273,7 @@ printf '%s\n' 'service idle sleep inf' 'service x sleep' 'bogus line' >"$T_TMP/n
 run_ns ns_badconf "$T_TMP/ns4.conf"
 status_is ns_badconf_status 130
 log_has ns_badconf_error "<3>init: $T_TMP/ns4.conf:3: unknown directive 'bogus'"
+log_has ns_badconf_args "<3>init: $T_TMP/ns4.conf:2: service x: sleep: expected one argument, SECONDS"
 log_has ns_badconf_refuse "refusing to start from a bad configuration"
 if grep -qF "started" "$LOG"; then fail ns_badconf_nothing_started "$(cat "$LOG")"; else pass ns_badconf_nothing_started; fi
 
@@ -261,6 +283,20 @@ status_is ns_cmdline_status 130
 log_has ns_cmdline_args "init: started idle (pid"
 log_has ns_cmdline_args_value "): sleep 1000"
 log_has ns_cmdline_skip "init: skipping service skipme (dvm.skip)"
+
+# wait: a path that appears 0.3 s after init starts (as a late MMC card would), then
+# one that never does; services stay supervised and boot goes on after the timeout
+cat >"$T_TMP/ns7.conf" <<EOF
+service idle sleep inf
+wait $T_TMP/late timeout=10s
+wait $T_TMP/never timeout=200ms
+task bye poweroff
+EOF
+PRE="(sleep 0.3; touch '$T_TMP/late') &" run_ns ns_wait "$T_TMP/ns7.conf"
+status_is ns_wait_status 130
+log_has ns_wait_late "ms for $T_TMP/late"
+log_has ns_wait_timeout "<3>init: wait: $T_TMP/never did not appear within 200 ms; going on"
+log_has ns_wait_goes_on "init: started task bye"
 
 # SIGTERM from outside the namespace (the VMM's orderly shutdown, in effect)
 printf '%s\n' 'service idle sleep inf' >"$T_TMP/ns6.conf"

@@ -12,6 +12,9 @@ expect insmod_bad_option 2 dvm insmod -x foo.ko
 contains insmod_bad_option_msg "unknown option '-x'"
 expect insmod_missing_file 1 dvm insmod "$T_TMP/missing.ko"
 contains insmod_missing_file_msg "insmod: $T_TMP/missing.ko: no such module file"
+mkdir -p "$T_TMP/moddir.ko"
+expect insmod_directory 1 dvm insmod "$T_TMP/moddir.ko"
+contains insmod_directory_msg "insmod: $T_TMP/moddir.ko: is a directory, not a module file"
 expect insmod_missing_name 1 dvm insmod dvm-test-no-such-module
 contains insmod_missing_name_msg "dvm-test-no-such-module: no such module file"
 expect insmod_two_files 2 dvm insmod "$T_TMP/a.ko" "$T_TMP/b.ko"

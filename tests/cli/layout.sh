@@ -30,14 +30,14 @@ expect layout_qemu_dtb 0 "$PACK" layout -k "$T/Image" -i "$T/initrd" -d "$T/virt
 	--ram-size 64M --bootargs "console=ttyAMA0 panic=-1" -o "$T/q"
 contains layout_summary "guest RAM 0x40000000, 64 MiB: kernel 0x40000000, initramfs 0x41200000-0x412493e0"
 same layout_mem_reg "$(fdtget -t x "$T/q.dtb" /memory@40000000 reg)" "0 40000000 0 4000000"
-same layout_initrd_start "0x$(fdtget -t x "$T/q.dtb" /chosen linux,initrd-start | awk '{print $2}')" "$(hdr "$T/q" INIT_RAM_DISK_VADDR)"
+same layout_initrd_start "0x$(fdtget -t x "$T/q.dtb" /chosen linux,initrd-start | awk '{print $2}')" "$(hdr "$T/q" INIT_RAM_DISK_GPA)"
 same layout_initrd_end "0x$(fdtget -t x "$T/q.dtb" /chosen linux,initrd-end | awk '{print $2}')" "$(hdr "$T/q" INIT_RAM_DISK_END)"
 same layout_initrd_64bit "$(fdtget -t x "$T/q.dtb" /chosen linux,initrd-start | wc -w)" 2
 same layout_bootargs "$(fdtget "$T/q.dtb" /chosen bootargs)" "console=ttyAMA0 panic=-1"
 same layout_keeps_stdout_path "$(fdtget "$T/q.dtb" /chosen stdout-path)" "/pl011@9000000"
 same layout_dtb_size "$(printf 0x%x "$(stat -c %s "$T/q.dtb")")" "$(hdr "$T/q" DTB_SIZE)"
 same layout_dtb_packed "$(($(stat -c %s "$T/q.dtb") < 16384))" 1
-same layout_dtb_top "$(hdr "$T/q" DTB_VADDR)" 0x43ffe000
+same layout_dtb_top "$(hdr "$T/q" DTB_GPA)" 0x43ffe000
 same layout_ram_size "$(hdr "$T/q" RAM_SIZE)" 0x4000000
 OUT=$(dtc -q -I dtb -O dts "$T/q.dtb" 2>&1) && pass layout_dtc_decompiles || fail layout_dtc_decompiles "$OUT"
 contains layout_dtc_initrd "linux,initrd-start = <0x00 0x41200000>;"
@@ -50,7 +50,7 @@ OUT=$(cat "$T/q.h")
 contains layout_h_guard "#ifndef DVM_LAYOUT_Q_H"
 contains layout_h_inputs "kernel  $T/Image (16777216 bytes, image_size 0x1200000, text_offset 0x0)"
 contains layout_h_entry "#define GUEST_KERNEL_ENTRY         0x40000000"
-contains layout_h_guest_start "guest_start(kernel_pc, GUEST_DTB_VADDR, GUEST_INIT_RAM_DISK_VADDR);"
+contains layout_h_guest_start "guest_start(kernel_pc, GUEST_DTB_GPA, GUEST_INIT_RAM_DISK_GPA);"
 printf '#include "%s"\n_Static_assert(GUEST_RAM_SIZE == 64 << 20, "size");\nint main(void){return 0;}\n' "$T/q.h" >"$T/h.c"
 OUT=$(gcc -Wall -Werror -o "$T/h" "$T/h.c" 2>&1) && pass layout_h_compiles || fail layout_h_compiles "$OUT"
 OUT=$(cat "$T/q.svg")
@@ -94,8 +94,8 @@ mkimage "$T/Image80" $((8 * MB)) $((9 * MB)) 0x80000
 expect layout_pinned 0 "$PACK" layout -k "$T/Image80" -i "$T/initrd" -d "$T/virt.dtb" --ram-base 0x80000000 \
 	--ram-size 32M --initrd-at 0x81000000 --dtb-at 0x81e00008 -o "$T/p"
 same layout_text_offset "$(hdr "$T/p" KERNEL_ENTRY)" 0x80080000
-same layout_pinned_initrd "$(hdr "$T/p" INIT_RAM_DISK_VADDR)" 0x81000000
-same layout_pinned_dtb "$(hdr "$T/p" DTB_VADDR)" 0x81e00008
+same layout_pinned_initrd "$(hdr "$T/p" INIT_RAM_DISK_GPA)" 0x81000000
+same layout_pinned_dtb "$(hdr "$T/p" DTB_GPA)" 0x81e00008
 same layout_pinned_reg "$(fdtget -t x "$T/p.dtb" /memory@80000000 reg)" "0 80000000 0 2000000"
 
 # ---- rejections: exit 1, a message naming regions and addresses, nothing written ----
@@ -130,7 +130,7 @@ cat "$T/uio.dts" - >"$T/uio2.dts" <<'EOF2'
       shm@43c00000 { reg = <0 0x43c00000 0 0x400000>; no-map; }; }; };
 EOF2
 expect layout_uio_nomap 0 "$PACK" layout -k "$T/Image" -i "$T/initrd" -d "$T/uio2.dts" --ram-size 64M -o "$T/u"
-same layout_uio_dtb_below "$(hdr "$T/u" DTB_VADDR)" 0x43bfe000
+same layout_uio_dtb_below "$(hdr "$T/u" DTB_GPA)" 0x43bfe000
 reject layout_rej_base "guest RAM base 0x40100000 is not 2 MiB aligned" -k "$T/Image" -d "$T/virt.dtb" --ram-size 64M --ram-base 0x40100000
 reject layout_rej_kernel_fit "kernel [0x40000000, 0x41200000) does not fit in guest RAM [0x40000000, 0x41000000)" -k "$T/Image" -d "$T/virt.dtb" --ram-size 16M
 mkimage "$T/bad" $((MB)) $((2 * MB)) 0 10 0x12345678
@@ -161,7 +161,7 @@ cat >"$T/stub.S" <<EOF2
 	.balign 8
 	.globl _start
 _start = 0
-dtb:	.quad $(hdr "$T/q" DTB_VADDR)
+dtb:	.quad $(hdr "$T/q" DTB_GPA)
 entry:	.quad $(hdr "$T/q" KERNEL_ENTRY)
 EOF2
 aarch64-linux-gnu-as -o "$T/stub.o" "$T/stub.S" && aarch64-linux-gnu-ld -Ttext=0 -o "$T/stub.elf" "$T/stub.o" &&
@@ -181,7 +181,7 @@ contains minram_fit "probe 16 MiB     does not fit: kernel [0x40200000, 0x414000
 contains minram_rec "recommended: 48 MiB = minimum + 25% of that (at least 4 MiB)"
 first=$(echo "$OUT" | grep '^probe' | awk '{print $2 $3, $4}')
 same minram_written "$(hdr "$T/m" RAM_SIZE)" 0x3000000
-same minram_target_base "$(hdr "$T/m" RAM_VADDR)" 0x40000000
+same minram_target_base "$(hdr "$T/m" RAM_START_GPA)" 0x40000000
 same minram_tmp_clean "$(ls -A "$T/tmp")" ""
 env TMPDIR="$T/tmp" "$PACK" minram -k "$T/Image" -i "$T/initrd" -d "$T/virt.dtb" \
 	--ready-cmd "$READY" --min 16M --max 64M -o "$T/m2" >"$T/m2.out" 2>&1

@@ -15,11 +15,35 @@ expect "uio_blk --help" 0 dvm uio_blk --help
 contains "uio_blk --help names --capacity" "--capacity N"
 contains "uio_blk --help names --notify" "--notify MODE"
 expect "uio_blk without --capacity" 2 dvm uio_blk --device /dev/null
-contains "uio_blk without --capacity says so" "--capacity N (or --req-capacity"
+contains "uio_blk without --capacity says so" "--capacity N is required (or both --req-capacity and --resp-capacity)"
+expect "uio_blk --help" 0 dvm uio_blk --help
+contains "uio_blk --help exit status" "Exit status: 0 stopped by SIGTERM or SIGINT, 1 failed"
+contains "uio_blk --help DVM_UIO_ROOT covers --device" "--device /dev/... and"
+# usage errors: exit 2, at parse time, naming the option and the value
+bad() { # bad NAME MESSAGE ARGS...
+	local name=$1 msg=$2
+	shift 2
+	expect "uio_blk $name" 2 dvm uio_blk "$@"
+	contains "uio_blk $name message" "$msg"
+}
+bad "capacity 0" "--capacity '0': expected a number from 1 to 2147483648" --capacity 0
+bad "capacity too big" "--capacity '0x100000000': expected a number from 1 to 2147483648" --capacity 0x100000000
+bad "req-capacity 0" "--req-capacity '0': expected a number" --capacity 64 --req-capacity 0
+bad "depth 0" "--depth '0': expected a number from 1 to 256" --capacity 64 --depth 0
+bad "depth 257" "--depth '257': expected a number from 1 to 256" --capacity 64 --depth 257
+bad "chunk 3" "--chunk '3': expected a multiple of 4 from 4 to 16384" --capacity 64 --chunk 3
+bad "chunk 0" "--chunk '0': expected a multiple of 4 from 4 to 16384" --capacity 64 --chunk=0
+bad "empty journal" "--journal '': expected a file path, or none" --capacity 64 --journal ''
+bad "empty device" "--device '': expected a block device or file path" --capacity 64 --device=
+bad "bad notify" "--notify 'ring': expected page, irq-ack or auto" --capacity 64 --notify ring
+bad "flag with value" "--sync takes no value (got '--sync=1')" --capacity 64 --sync=1
+bad "missing value" "--depth needs a value" --capacity 64 --depth
+bad "positional" "unexpected argument 'extra'" --capacity 64 extra
+
 expect "uio_blk bad option" 2 dvm uio_blk --capacity 64 --frobnicate
 contains "uio_blk bad option named" "unknown option '--frobnicate'"
 expect "uio_blk bad number" 2 dvm uio_blk --capacity 0x1g
-contains "uio_blk bad number named" "--capacity '0x1g'"
+contains "uio_blk bad number named" "--capacity '0x1g': expected a number"
 
 R=$T_TMP/root
 mkmap() { # mkmap M NAME ADDR SIZE
@@ -41,6 +65,15 @@ mkfifo "$R/dev/uio0"
 MAPS=$R/dev/uio0.maps
 truncate -s $((0x114000)) "$MAPS"
 truncate -s 1M "$T_TMP/disk"
+
+# DVM_UIO_ROOT: the default /dev/vda, and any --device /dev/..., is looked for under the
+# prefix, never on the host
+expect "uio_blk default device under DVM_UIO_ROOT" 1 env DVM_UIO_ROOT="$R" \
+	${DVM_RUN:-} "$DVM" uio_blk --capacity 64 --journal none
+contains "uio_blk default device under DVM_UIO_ROOT named" "cannot open $R/dev/vda"
+expect "uio_blk --device /dev/... under DVM_UIO_ROOT" 1 env DVM_UIO_ROOT="$R" \
+	${DVM_RUN:-} "$DVM" uio_blk --capacity 64 --journal none --device /dev/null
+contains "uio_blk --device /dev/... under DVM_UIO_ROOT named" "cannot open $R/dev/null"
 
 # put BYTES(printf escapes) at OFFSET of the maps file
 put() { printf "$2" | dd of="$MAPS" bs=1 seek=$(($1)) conv=notrunc status=none; }

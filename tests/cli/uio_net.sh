@@ -5,19 +5,28 @@
 . "$(dirname "$0")/../lib.sh"
 
 expect net_help 0 dvm uio_net --help
-contains net_help_usage "Usage: uio_net --rx-capacity N --tx-capacity N [OPTIONS]"
-expect net_no_caps 2 dvm uio_net --if eth0
-contains net_no_caps_msg "--rx-capacity and --tx-capacity are required"
+contains net_help_usage "Usage: uio_net [--rx-capacity N --tx-capacity N] [OPTIONS]"
+contains net_help_exit "Exit status: 0 stopped by SIGTERM or SIGINT, 1 failed"
+contains net_help_verbose "-v, --verbose"
+contains net_help_prefix "--prefix P"
 expect net_bad_option 2 dvm uio_net --rx-capacity 8 --tx-capacity 8 --bogus 1
-contains net_bad_option_msg "unknown argument '--bogus'"
+contains net_bad_option_msg "unknown option '--bogus'"
 expect net_no_value 2 dvm uio_net --rx-capacity 8 --tx-capacity
-contains net_no_value_msg "option --tx-capacity needs a value"
-expect net_not_pow2 2 dvm uio_net --rx-capacity 384 --tx-capacity 512
-contains net_not_pow2_msg "--rx-capacity 384: must be a power of two from 1 to 32768"
+contains net_no_value_msg "--tx-capacity needs a value"
 expect net_too_big 2 dvm uio_net --rx-capacity 512 --tx-capacity 65536
-contains net_too_big_msg "--tx-capacity 65536: must be a power of two"
+contains net_too_big_msg "--tx-capacity '65536': expected a number from 1 to 32768"
+expect net_zero_cap 2 dvm uio_net --rx-capacity 0 --tx-capacity 8
+contains net_zero_cap_msg "--rx-capacity '0': expected a number from 1 to 32768"
 expect net_not_number 2 dvm uio_net --rx-capacity 8 --tx-capacity 8 --stats=1x
-contains net_not_number_msg "--stats '1x': expected a number"
+contains net_not_number_msg "--stats '1x': expected a number from 0 to 16777216"
+expect net_empty_if 2 dvm uio_net --rx-capacity 8 --tx-capacity 8 --if ''
+contains net_empty_if_msg "--if '': expected an interface name (1 to 15 characters"
+expect net_empty_uio 2 dvm uio_net --rx-capacity 8 --tx-capacity 8 --uio-tx=
+contains net_empty_uio_msg "--uio-tx '': expected a UIO device name"
+expect net_verbose_long 2 dvm uio_net --verbose --rx-capacity 0
+contains net_verbose_long_msg "--rx-capacity '0': expected a number"
+expect net_flag_value 2 dvm uio_net --verbose=1 --rx-capacity 8 --tx-capacity 8
+contains net_flag_value_msg "--verbose takes no value"
 
 # A fake tree: uio3 = net-rx (notify, free, active, data), uio5 = net-tx (notify, free,
 # active, data0, data1), maps of one page each except the data.
@@ -49,15 +58,17 @@ map 5 1 free 0x4fc11000 0x1000
 map 5 2 active 0x4fc12000 0x1000
 map 5 3 data0 0x4fe00000 0x10000
 map 5 4 data1 0x4fe10000 0x10000
+expect net_no_caps 1 dvm uio_net --if eth0
+contains net_no_caps_msg "--rx-capacity and --tx-capacity are required"
 expect net_cap_too_big_for_map 1 dvm uio_net --rx-capacity 256 --tx-capacity 8
 contains net_cap_too_big_for_map_msg "--rx-capacity 256: the free queue needs 8 + 16 * 256 bytes, its map has 0x1000"
 expect net_no_interface 1 dvm uio_net --rx-capacity 128 --tx-capacity 128 --if dvmtest0
-contains net_no_interface_bound "maps by name; RX data 0x10000 bytes, 2 TX data region(s)"
+contains net_no_interface_bound "dvm binding: uio3 'net-rx', uio5 'net-tx': maps by name; RX data 0x10000 bytes, 2 TX data region(s)"
 if [ "$(id -u)" = 0 ]; then
 	contains net_no_interface_msg "dvmtest0: no such interface (--if)"
 else # no CAP_NET_RAW: the socket itself is refused, named as such
 	contains net_no_interface_msg "dvmtest0: AF_PACKET socket:"
 fi
-expect net_bad_ifname 1 dvm uio_net --rx-capacity 8 --tx-capacity 8 --if averyveryverylongname
-contains net_bad_ifname_msg "--if 'averyveryverylongname': not an interface name"
+expect net_bad_ifname 2 dvm uio_net --rx-capacity 8 --tx-capacity 8 --if averyveryverylongname
+contains net_bad_ifname_msg "--if 'averyveryverylongname': expected an interface name"
 finish

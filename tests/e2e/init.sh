@@ -72,12 +72,12 @@ restart-limit 3 60
 module uio_pdrv_genirq
 module virtio_blk
 service idle sleep inf
-service crash sleep 1
+service crash killall dvm_no_such_process_1
 EOF
 fails_before=$T_FAILS
 pack "$T_TMP/b.cpio.gz" "$T_TMP/b.conf" || { fail e2e_init_pack_b "dvm-pack failed"; exit 1; }
 LOG=${KEEP_LOG:-$T_TMP}/b.log
-boot "$LOG" "$T_TMP/b.cpio.gz" "loglevel=7 uio_pdrv_genirq.of_id=generic-uio dvm.skip=virtio_blk dvm.args.crash=bad dvm.loglevel=7" \
+boot "$LOG" "$T_TMP/b.cpio.gz" "loglevel=7 uio_pdrv_genirq.of_id=generic-uio dvm.skip=virtio_blk dvm.args.crash=dvm_no_such_process_2 dvm.loglevel=7" \
 	-m 256M -dtb "$T_TMP/test.dtb"
 rc=$?
 OUT=$(tr -d '\r' <"$LOG")
@@ -86,7 +86,7 @@ contains e2e_init_cmdline_param "init: loaded uio_pdrv_genirq of_id=generic-uio"
 contains e2e_init_cmdline_uio "init: uio0: blk (3 maps)"
 contains e2e_init_cmdline_skip "init: skipping module virtio_blk (dvm.skip)"
 contains e2e_init_cmdline_args "init: started crash (pid "
-contains e2e_init_cmdline_args_value "): sleep bad"
+contains e2e_init_cmdline_args_value "): killall dvm_no_such_process_2"
 contains e2e_init_limit_restart "init: crash exited with status 1; restarting in 10 ms"
 contains e2e_init_limit_hit "init: crash exited with status 1: that is 3 failures within 60 s (restart-limit 3 60); powering off"
 contains e2e_init_limit_off "reboot: Power down"

@@ -22,7 +22,7 @@ BASE_SPEC=$ROOT/rootfs/base.spec pack_initrd "$T_TMP/vm.cpio.gz" "$T_TMP/vm.spec
 	--ram-size 80M --bootargs "console=ttyAMA0 panic=-1 loglevel=7" -o "$T_TMP/lay" ||
 	{ fail layout_boot_layout "dvm-pack layout failed"; exit 1; }
 hdr() { awk -v n="GUEST_$1" '$1 == "#define" && $2 == n { print $3 }' "$T_TMP/lay.h"; }
-KADDR=$(hdr KERNEL_ENTRY) IADDR=$(hdr INIT_RAM_DISK_VADDR) DADDR=$(hdr DTB_VADDR)
+KADDR=$(hdr KERNEL_ENTRY) IADDR=$(hdr INIT_RAM_DISK_GPA) DADDR=$(hdr DTB_GPA)
 
 # the stub, as libvmm's guest_start() sets the boot CPU's registers
 cat >"$T_TMP/stub.S" <<EOF2

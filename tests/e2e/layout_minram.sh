@@ -26,7 +26,7 @@ check() {
 	local size=$(awk '$2 == "GUEST_RAM_SIZE" { print $3 }' "$prefix.h")
 	[ -n "$size" ] && [ $((size >> 20)) -ge $((min + 4)) ] && pass "${name}_recommended" ||
 		fail "${name}_recommended" "GUEST_RAM_SIZE '$size' below minimum + 4 MiB"
-	contains "${name}_rec_verified" "wrote $prefix.{dtb,h,map,svg}"
+	contains "${name}_rec_verified" "wrote $prefix.{dtb,h,system,map,svg}"
 	if pgrep -f "$T_TMP/tmp" >/dev/null; then fail "${name}_no_qemu_left" "processes remain"; else pass "${name}_no_qemu_left"; fi
 	[ -z "$(ls -A "$T_TMP/tmp")" ] && pass "${name}_tmp_clean" || fail "${name}_tmp_clean" "$(ls -A "$T_TMP/tmp")"
 }

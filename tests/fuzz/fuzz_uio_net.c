@@ -1,5 +1,6 @@
 /* libFuzzer target: uio_net's descriptor processing (net_rx, net_tx, the handshake)
- * against a peer driven by the input: arbitrary capacities and starting indices,
+ * against a peer driven by the input: capacities 1 to 2048 (1, 3, 384, 1000, 2048 among
+ * them) and arbitrary starting indices (the u16 wrap included),
  * arbitrary descriptors (addresses near and inside the maps, any length), raw index
  * and flag writes, frames of any length, a link that blocks or refuses. The maps are
  * exact-size heap buffers, so ASan reports any access outside them; every copy into or
@@ -65,7 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int quiet;
 	struct in in = { data, size };
 	unsigned b = (unsigned)take(&in, 1);
-	uint32_t rx_cap = 1u << (b & 7), tx_cap = 1u << (b >> 3 & 7);
+	/* powers of two and what sDDF also allows (sdfgen sums client capacities) */
+	static const uint32_t caps[8] = { 1, 3, 8, 128, 384, 1000, 2048, 2 };
+	uint32_t rx_cap = caps[b & 7], tx_cap = caps[b >> 3 & 7];
 	unsigned rx_bufs = 1 + (unsigned)take(&in, 1) % 8, tx_bufs = 1 + (unsigned)take(&in, 1) % 8;
 	uint16_t start = (uint16_t)take(&in, 2);
 	int tampered = 0;

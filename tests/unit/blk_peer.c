@@ -65,7 +65,7 @@ void q_set_tail(volatile uint8_t *q, uint32_t v)
 
 void peer_put_slot(struct blk_shm *s, uint32_t idx, const blk_req_t *r)
 {
-	memcpy((uint8_t *)s->req + BLK_REQ_SLOTS + 32 * (idx & (s->req_cap - 1)), r, sizeof(*r));
+	memcpy((uint8_t *)s->req + BLK_REQ_SLOTS + 32 * (idx % s->req_cap), r, sizeof(*r));
 }
 
 int peer_push(struct blk_shm *s, uint32_t code, uint64_t io, uint64_t block, uint16_t count,
@@ -93,7 +93,7 @@ int peer_pop(struct blk_shm *s, blk_resp_t *r)
 
 	if (h == q_tail(s->resp))
 		return -1;
-	memcpy(r, (uint8_t *)s->resp + BLK_RESP_SLOTS + 12 * (h & (s->resp_cap - 1)), sizeof(*r));
+	memcpy(r, (uint8_t *)s->resp + BLK_RESP_SLOTS + 12 * (h % s->resp_cap), sizeof(*r));
 	q_set_head(s->resp, h + 1);
 	return 0;
 }

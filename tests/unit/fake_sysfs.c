@@ -86,6 +86,30 @@ void fake_map(int n, int m, const char *name, uint64_t addr, uint64_t size, uint
 	}
 }
 
+void fake_compatible(int n, const char *second)
+{
+	char path[512], val[128];
+	int len = snprintf(val, sizeof(val), "generic-uio%c%s", 0, second ? second : "");
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sys/class/uio/uio%d/device/of_node/compatible", root, n);
+	mkdirs(path);
+	f = fopen(path, "w");
+	if (!f || fwrite(val, 1, (size_t)len + (second ? 1 : 0), f) != (size_t)len + (second ? 1 : 0))
+		abort();
+	fclose(f);
+}
+
+void fake_region(int n, const char *node, const char *region, uint64_t addr, uint64_t size)
+{
+	long pg = getpagesize();
+
+	fake_dev(n, node, size ? (size + (uint64_t)pg - 1) / (uint64_t)pg * (uint64_t)pg : 0, 0);
+	fake_compatible(n, region);
+	if (size)
+		fake_map(n, 0, node, addr, size, 0);
+}
+
 void fake_cleanup(void)
 {
 	char cmd[128];

@@ -13,6 +13,13 @@ void fake_write(const char *rel, const char *content);
 void fake_dev(int n, const char *name, uint64_t bytes, int fifo);
 /* Map M of uioN in sysfs (name NULL: no name attribute). */
 void fake_map(int n, int m, const char *name, uint64_t addr, uint64_t size, uint64_t offset);
+/* The device-tree compatible of uioN: "generic-uio", second (second NULL: only
+ * "generic-uio"), NUL-separated as sysfs shows it. */
+void fake_compatible(int n, const char *second);
+/* A per-region device: uioN named `node` (sysfs name), compatible "generic-uio",
+ * `region`, with one map of `size` bytes at addr (size 0: no map, an interrupt-only
+ * node), backed by a regular file. */
+void fake_region(int n, const char *node, const char *region, uint64_t addr, uint64_t size);
 /* Remove the whole tree. */
 void fake_cleanup(void);
 #endif

@@ -97,7 +97,7 @@ int q_push(volatile uint8_t *q, uint32_t cap, uint64_t io, uint16_t len)
 
 	if ((uint16_t)(t - h) >= cap)
 		return -1;
-	iomem_copy(q + NETQ_SLOTS + 16 * (t & (cap - 1)), &d, sizeof(d));
+	iomem_copy(q + NETQ_SLOTS + 16 * ((uint16_t)t % cap), &d, sizeof(d));
 	io_store16_rel(q + NETQ_TAIL, (uint16_t)(t + 1));
 	return 0;
 }
@@ -108,7 +108,7 @@ int q_pop(volatile uint8_t *q, uint32_t cap, net_buff_desc_t *d)
 
 	if (t == h)
 		return -1;
-	iomem_copy(d, q + NETQ_SLOTS + 16 * (h & (cap - 1)), sizeof(*d));
+	iomem_copy(d, q + NETQ_SLOTS + 16 * ((uint16_t)h % cap), sizeof(*d));
 	io_store16_rel(q + NETQ_HEAD, (uint16_t)(h + 1));
 	return 0;
 }

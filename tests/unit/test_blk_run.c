@@ -55,9 +55,35 @@ static int64_t now_ms(void)
 	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* The per-region binding: one FIFO device per region, all node name "uio", told apart
+ * by the second compatible string; uio0 (blk_req) carries the interrupt; every device's
+ * maps file is uio0's. */
+static void per_region_tree(void)
+{
+	static const struct { const char *name; uint64_t addr, size; } r[] = {
+		{ "blk_req", REQ, 0x1000 }, { "blk_resp", RESP, 0x1000 },
+		{ "blk_storage_info", INFO, 0x1000 }, { "blk_fault", NOTIFY, 0x1000 },
+		{ "blk_data", DATA0, 16 * BS }, { "blk_data1", DATA1, 8 * BS },
+		{ "blk_data2", DATA2, 8 * BS },
+	};
+	char path[256];
+
+	for (int i = 0; i < 7; i++) {
+		fake_dev(i, "uio", 0, 1);
+		fake_compatible(i, r[i].name);
+		fake_map(i, 0, "uio", r[i].addr, r[i].size, 0);
+		if (i) {
+			snprintf(path, sizeof(path), "%s/dev/uio%d.maps", V.root, i);
+			unlink(path);
+			if (symlink("uio0.maps", path))
+				abort();
+		}
+	}
+}
+
 /* The fake tree: uio0 "blk" (notify, info, req, resp, data), uio1 "blk-data" (data1,
  * data2), one shared sparse file; a 1 MiB disk file. named = 0: unnamed maps in
- * libvmm's index order. */
+ * libvmm's index order; 2: the per-region binding (per_region_tree). */
 static void vm_setup(int named, uint32_t cap)
 {
 	char path[256];
@@ -70,6 +96,10 @@ static void vm_setup(int named, uint32_t cap)
 	}
 
 	V.root = fake_root();
+	if (named == 2) {
+		per_region_tree();
+		goto mapped;
+	}
 	fake_dev(0, "blk", 0, 1);
 	fake_map(0, 0, named ? "notify" : "uio@0", NOTIFY, 0x1000, 0);
 	fake_map(0, 1, named ? "info" : "uio@0", INFO, 0x1000, 0);
@@ -83,6 +113,7 @@ static void vm_setup(int named, uint32_t cap)
 		fake_write("sys/class/uio/uio0/version", "dvm_uio pages=0x10\n");
 		fake_write("sys/class/uio/uio1/version", "dvm_uio pages=0x1\n");
 	}
+mapped:
 	snprintf(path, sizeof(path), "%s/dev/uio0.maps", V.root);
 	fd = open(path, O_RDWR);
 	if (fd < 0 || ftruncate(fd, SHM_END))
@@ -90,9 +121,11 @@ static void vm_setup(int named, uint32_t cap)
 	V.mem = mmap(NULL, SHM_END, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	close(fd);
 	snprintf(path, sizeof(path), "%s/dev/uio1.maps", V.root);
-	unlink(path);
-	if (symlink("uio0.maps", path))
-		abort();
+	if (named != 2) {
+		unlink(path);
+		if (symlink("uio0.maps", path))
+			abort();
+	}
 	snprintf(path, sizeof(path), "%s/dev/uio0", V.root);
 	V.irq = open(path, O_RDWR | O_NONBLOCK);
 	snprintf(V.disk, sizeof(V.disk), "%s/disk", V.root);
@@ -245,6 +278,9 @@ static int disk_matches(uint64_t block, uint64_t pa, uint32_t blocks)
 	return ok;
 }
 
+static int bind_mode = 1;         /* vm_setup's named */
+static const char *cap_arg = "64"; /* --capacity */
+
 /* zc: 0 copy, 1 zero-copy where page-backed, 2 page-backed but --copy. */
 static void basic_session(const char *engine_flag, const char *engine_name, int zc,
 			  const char *poll)
@@ -254,9 +290,9 @@ static void basic_session(const char *engine_flag, const char *engine_name, int 
 	uint32_t n0;
 
 	V.zc = zc > 0;
-	vm_setup(1, 64);
+	vm_setup(bind_mode, (uint32_t)atoi(cap_arg));
 	V.zc = 0;
-	vm_start("--capacity", "64", "--depth", "4", "--chunk", "8", engine_flag, poll,
+	vm_start("--capacity", cap_arg, "--depth", "4", "--chunk", "8", engine_flag, poll,
 		 zc == 2 ? "--copy" : (char *)0, (char *)0);
 	CHECK(ready(5000));
 	memcpy(&si, V.mem + INFO, sizeof(si));
@@ -323,6 +359,9 @@ static void basic_session(const char *engine_flag, const char *engine_name, int 
 	CHECK_INT(vm_wait(5000), 0);
 	CHECK(log_has("served 10 requests"));
 	CHECK(log_has(engine_name));
+	CHECK(bind_mode != 2 ||
+	      log_has("per-region binding 'blk_*': interrupt on uio0, 3 data regions, notify page"));
+	CHECK(bind_mode != 1 || log_has("dvm binding 'blk': uio0, maps by name, 3 data regions"));
 	if (zc == 1) {
 		CHECK(log_has("data region 0 (uio0 map4, 0x104000 + 0x10000): zero-copy\n"));
 		CHECK(log_has("data region 1 (uio1 map0, 0x200000 + 0x8000): zero-copy\n"));
@@ -376,6 +415,17 @@ TEST(run_io_uring_polling)
 TEST(run_sync_polling)
 {
 	basic_session("--sync", "KiB, sync", 0, "--poll-us=300");
+}
+
+/* The per-region binding (sdfgen style: one node per region, found by the second
+ * compatible string), with a capacity that is not a power of two. */
+TEST(run_per_region_capacity_100)
+{
+	bind_mode = 2;
+	cap_arg = "100";
+	basic_session("--sync", "KiB, sync", 0, "--poll-us=0");
+	bind_mode = 1;
+	cap_arg = "64";
 }
 
 /* SIGTERM with work queued: everything taken is answered before exit 0; what was not
@@ -669,14 +719,15 @@ static int start_fails(const char *expect, int code, const char *a, const char *
 TEST(startup_errors)
 {
 	vm_setup(1, 64);
-	CHECK(!start_fails("power of two", 1, "--capacity", "48", 0));
+	/* any capacity works; 255 then does not fit the 0x1000-byte request map */
+	CHECK(!start_fails("--req-capacity 255: needs 0x1ff0 bytes", 1, "--capacity", "255", 0));
 	CHECK(!start_fails("map has 0x1000", 1, "--capacity", "128", 0)); /* 16+32*128 > 4 KiB */
 	CHECK(!start_fails("is required", 2, "--depth", "4", 0));
 	CHECK(!start_fails("unknown option", 2, "--capacity", "64", "--bogus"));
-	CHECK(!start_fails("bad number", 2, "--capacity", "6x4", 0));
+	CHECK(!start_fails("--capacity '6x4': expected", 2, "--capacity", "6x4", 0));
 	CHECK(!start_fails("needs a value", 2, "--capacity", 0, 0));
 	CHECK(!start_fails("no UIO device named 'nope'", 1, "--capacity", "64", "--uio=nope"));
-	CHECK(!start_fails("not page, irq-ack or auto", 2, "--capacity", "64", "--notify=x"));
+	CHECK(!start_fails("expected page, irq-ack or auto", 2, "--capacity", "64", "--notify=x"));
 	CHECK(!start_fails("unexpected argument", 2, "--capacity", "64", "extra"));
 	strcpy(V.disk, "/nonexistent/disk");
 	CHECK(!start_fails("cannot open /nonexistent/disk", 1, "--capacity", "64", 0));
@@ -693,7 +744,7 @@ TEST(bind_named_and_extra_devices)
 
 	vm_setup(1, 64);
 	memset(&s, 0, sizeof(s));
-	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk"), 1);
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk_"), 1);
 	CHECK_INT(n, 2);
 	CHECK_INT(s.nregions, 3);
 	CHECK(s.region[0].paddr == DATA0 && s.region[1].paddr == DATA1 && s.region[2].paddr == DATA2);
@@ -703,7 +754,7 @@ TEST(bind_named_and_extra_devices)
 		uio_close(&devs[i]);
 	/* a named binding without "req" */
 	fake_map(0, 2, "request", REQ, 0x1000, 0);
-	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk"), -1);
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk_"), -1);
 	for (int i = 0; i < n; i++)
 		uio_close(&devs[i]);
 	/* too many data devices */
@@ -715,7 +766,44 @@ TEST(bind_named_and_extra_devices)
 		fake_write(rel, "");
 		fake_map(d, 0, "data1", 0x1000, 0x1000, 0);
 	}
-	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk"), -1);
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk_"), -1);
+	for (int i = 0; i < n; i++)
+		uio_close(&devs[i]);
+	vm_free();
+}
+
+TEST(bind_per_region)
+{
+	struct uio_dev devs[BLK_MAX_DEVS];
+	struct blk_shm s;
+	int n;
+
+	vm_setup(2, 64);
+	memset(&s, 0, sizeof(s));
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk_"), 2);
+	CHECK_INT(n, 7);
+	CHECK_INT(devs[0].num, 0); /* blk_req carries the interrupt */
+	CHECK(s.req_addr == REQ && s.resp_addr == RESP && s.notify == devs[3].map[0].mem);
+	CHECK(s.nregions == 3 && s.region[0].paddr == DATA0 && s.region[2].paddr == DATA2);
+	for (int i = 0; i < n; i++)
+		uio_close(&devs[i]);
+	/* another prefix: nothing per-region, and no dvm node either */
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk1_"), -1);
+	for (int i = 0; i < n; i++)
+		uio_close(&devs[i]);
+	/* an interrupt-only node takes the interrupt */
+	fake_region(9, "uio", "blk_irq", 0, 0);
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk_"), 2);
+	CHECK_INT(devs[0].num, 9);
+	for (int i = 0; i < n; i++)
+		uio_close(&devs[i]);
+	/* a required region missing; a region name used twice */
+	fake_compatible(1, "blk_respx");
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk_"), -1);
+	for (int i = 0; i < n; i++)
+		uio_close(&devs[i]);
+	fake_compatible(1, "blk_data");
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk_"), -1);
 	for (int i = 0; i < n; i++)
 		uio_close(&devs[i]);
 	vm_free();
@@ -728,14 +816,14 @@ TEST(bind_index_order_and_small_info)
 	int n;
 
 	vm_setup(0, 64);
-	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk"), 0);
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk_"), 0);
 	CHECK(s.info == devs[0].map[1].mem && s.req == devs[0].map[2].mem &&
 	      s.resp == devs[0].map[3].mem && s.region[0].mem == devs[0].map[4].mem);
 	CHECK_INT(s.nregions, 3);
 	for (int i = 0; i < n; i++)
 		uio_close(&devs[i]);
 	fake_map(0, 1, "uio@0", INFO, 64, 0); /* smaller than storage info */
-	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk"), -1);
+	CHECK_INT(blk_bind(&s, devs, &n, V.root, "blk", "blk_"), -1);
 	for (int i = 0; i < n; i++)
 		uio_close(&devs[i]);
 	vm_free();

@@ -98,9 +98,11 @@ TEST(check_capacity)
 {
 	CHECK_INT(blk_check_cap("c", 2048, blk_req_queue_bytes(2048), 0x200000), 0);
 	CHECK_INT(blk_check_cap("c", 0, 16, 0x1000), -1);
-	CHECK_INT(blk_check_cap("c", 1000, blk_req_queue_bytes(1000), 0x200000), -1);
+	CHECK_INT(blk_check_cap("c", 1000, blk_req_queue_bytes(1000), 0x200000), 0);
+	CHECK_INT(blk_check_cap("c", 384, blk_req_queue_bytes(384), 384 * 128), 0); /* sdfgen */
 	CHECK_INT(blk_check_cap("c", 128, blk_req_queue_bytes(128), 0x1000), -1);
-	CHECK_INT(blk_check_cap("c", 127, blk_req_queue_bytes(127), 0x1000), -1);
+	CHECK_INT(blk_check_cap("c", 127, blk_req_queue_bytes(127), 0x1000), 0);
+	CHECK_INT(blk_check_cap("c", 0x80000001u, 0, ~0ull), -1);
 	/* 16 + 32*cap must fit exactly, not "nearly" */
 	CHECK_INT(blk_check_cap("c", 64, blk_req_queue_bytes(64), 16 + 32 * 64), 0);
 	CHECK_INT(blk_check_cap("c", 64, blk_req_queue_bytes(64), 16 + 32 * 64 - 1), -1);
@@ -320,6 +322,60 @@ TEST(ring_wrap)
 	CHECK_INT(q_tail(R.srv.shm.req), 0xfffffffdu + 24);
 	CHECK_INT(q_tail(R.srv.shm.resp), 0xfffffffeu + 24);
 	rig_free();
+}
+
+/* Any capacity, slots exactly as sDDF's buffers[index % capacity], on both sides of the
+ * 2^32 wrap. Requests go one batch at a time, as many as fit without an unconsumed entry
+ * spanning the jump: with a capacity that is not a power of two, index 2^32 - 1 and
+ * index 0 can share a slot (the slot mapping jumps at the wrap, in sDDF too). */
+TEST(any_capacity_across_the_wrap)
+{
+	static const uint32_t caps[] = { 1, 3, 384, 1000, 2048 };
+
+	for (unsigned c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+		uint32_t cap = caps[c], start = 0u - 2 * cap - 5, idx = start, id = 0;
+		blk_resp_t r;
+
+		rig_setup(cap, cap, 8, 1, 64);
+		q_set_head(R.srv.shm.req, start);
+		q_set_tail(R.srv.shm.req, start);
+		q_set_head(R.srv.shm.resp, start + 1);
+		q_set_tail(R.srv.shm.resp, start + 1);
+		CHECK(!rig_start());
+		while (idx - start < 4 * cap + 10) {
+			/* a batch that stays on one side of the wrap when cap is not a power of two */
+			uint32_t n = cap, wrap_req = 0u - idx, wrap_resp = 0u - (idx + 1);
+
+			if ((cap & (cap - 1)) && wrap_req && wrap_req < n)
+				n = wrap_req;
+			if ((cap & (cap - 1)) && wrap_resp && wrap_resp < n)
+				n = wrap_resp;
+			if (n > 1 + (idx - start) % 7 && cap > 7)
+				n = 1 + (idx - start) % 7;
+			for (uint32_t k = 0; k < n; k++) {
+				blk_req_t q = { .code = BLK_REQ_READ, .io_or_offset = R0 + (id % 16) * BS,
+						.block_number = id % 64, .count = 1, .id = id };
+				/* the slot the sDDF client writes, computed here independently */
+				memcpy((uint8_t *)R.srv.shm.req + 16 + 32 * ((idx + k) % cap), &q, 32);
+				id++;
+			}
+			q_set_tail(R.srv.shm.req, idx + n);
+			blk_srv_kick(&R.srv);
+			fake_run(&R.f, 1, 1);
+			for (uint32_t k = 0; k < n; k++) {
+				uint32_t t = idx + 1 + k; /* response index (the queue started one later) */
+				memcpy(&r, (uint8_t *)R.srv.shm.resp + 8 + 12 * (t % cap), 12);
+				CHECK_INT(r.id, id - n + k);
+				CHECK_INT(r.status, BLK_RESP_OK);
+			}
+			CHECK_INT(q_tail(R.srv.shm.resp), idx + 1 + n);
+			q_set_head(R.srv.shm.resp, idx + 1 + n);
+			idx += n;
+		}
+		CHECK_INT(q_head(R.srv.shm.req), idx);
+		CHECK(idx < start); /* crossed the wrap */
+		rig_free();
+	}
 }
 
 /* Response queue of 4: never more than 4 unconsumed answers; all 20 answered once. */

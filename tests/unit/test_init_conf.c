@@ -9,12 +9,31 @@
 #include "../../applets/init/init.h"
 #include "log.h"
 
+/* An argument check like an applet's: "-x" is refused with a message, "--quiet" without
+ * one, a warning for "-w"; anything else is fine. */
+static int checks;
+static int fake_check(int argc, char **argv)
+{
+	checks++;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-x")) {
+			err("unknown option '%s'", argv[i]);
+			return 2;
+		}
+		if (!strcmp(argv[i], "--quiet"))
+			return 2;
+		if (!strcmp(argv[i], "-w"))
+			warn("-w is deprecated");
+	}
+	return 0;
+}
+
 /* The applet table as the parser sees it (dispatch.c has main(), so not linked here). */
 const struct applet *applet_find(const char *name)
 {
 	static const struct applet known[] = {
-		{ "init", NULL }, { "sleep", NULL }, { "uio_blk", NULL },
-		{ "insmod", NULL },
+		{ "init", NULL, NULL }, { "sleep", NULL, NULL }, { "uio_blk", NULL, fake_check },
+		{ "insmod", NULL, NULL },
 	};
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (!strcmp(known[i].name, name))
@@ -155,7 +174,7 @@ TEST(quoting_and_comments)
 TEST(unknown_directive)
 {
 	BAD("services x uio_blk\n", "t.conf:1: unknown directive 'services' (expected module, "
-	    "mount, service, task, loglevel, restart-backoff or restart-limit)");
+	    "mount, service, task, wait, loglevel, restart-backoff or restart-limit)");
 }
 
 TEST(unterminated_quote)
@@ -287,7 +306,7 @@ TEST(all_errors_reported)
 	CHECK_INT(parse("loglevel 9\nservice ok uio_blk\nbogus\n\nmount x y z\n"), 3);
 	CHECK_STR(msgs, "E t.conf:1: loglevel: '9' is not a number 0..7\n"
 		  "E t.conf:3: unknown directive 'bogus' (expected module, mount, service, "
-		  "task, loglevel, restart-backoff or restart-limit)\n"
+		  "task, wait, loglevel, restart-backoff or restart-limit)\n"
 		  "E t.conf:5: mount: DIR 'z' is not an absolute path\n");
 }
 
@@ -392,6 +411,91 @@ TEST(cmdline_args)
 		  "'nope'\n"
 		  "E kernel command line: dvm.args.blk: expected dvm.args.blk=\"ARGS\"\n"
 		  "E kernel command line: dvm.args.uio: no service or task named 'uio'\n");
+}
+
+TEST(wait_directive)
+{
+	CHECK_INT(parse("wait /dev/mmcblk0\nwait /dev/a /dev/b timeout=3s\n"
+			"wait /dev/c timeout=250ms\nwait /dev/d timeout=7\n"
+			"wait /dev/e timeout=3600s\n"), 0);
+	CHECK_STR(msgs, "");
+	CHECK_INT(c.n, 5);
+	CHECK_INT(c.e[0].kind, E_WAIT);
+	CHECK_INT(c.e[0].timeout_ms, WAIT_DEFAULT_MS);
+	CHECK_INT(c.e[1].argc, 2);
+	CHECK_STR(c.e[1].argv[1], "/dev/b");
+	CHECK_INT(c.e[1].timeout_ms, 3000);
+	CHECK_INT(c.e[2].timeout_ms, 250);
+	CHECK_INT(c.e[3].timeout_ms, 7000);
+	CHECK_STR(printed(), "restart-backoff 100 10000\nrestart-limit 5 60\n"
+		  "wait /dev/mmcblk0 timeout=10s\nwait /dev/a /dev/b timeout=3s\n"
+		  "wait /dev/c timeout=250ms\nwait /dev/d timeout=7s\n"
+		  "wait /dev/e timeout=3600s\n");
+	/* dvm.skip names never match a wait line */
+	CHECK_INT(conf_apply_cmdline(&c, "dvm.skip=mmcblk0"), 0);
+	CHECK_INT(c.e[0].skip, 0);
+	BAD("wait\n", "t.conf:1: wait: expected PATH... [timeout=DURATION]");
+	BAD("wait timeout=1s\n", "t.conf:1: wait: expected PATH... [timeout=DURATION]");
+	BAD("wait dev/x\n", "t.conf:1: wait: PATH 'dev/x' is not an absolute path");
+	const char *bad[] = { "0", "0ms", "3601s", "3600001ms", "1h", "s", "", "-1", "1.5s",
+			      "99999999999999999999" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[100], want[200];
+		snprintf(text, sizeof(text), "wait /dev/x timeout=%s\n", bad[i]);
+		snprintf(want, sizeof(want), "E t.conf:1: wait: bad timeout '%s' (expected "
+			 "seconds 1..3600: 10, 10s, or milliseconds: 500ms)\n", bad[i]);
+		CHECK_INT(parse(text), 1);
+		CHECK_STR(msgs, want);
+	}
+}
+
+TEST(cmdline_dvm_options)
+{
+	/* known and valid: nothing said */
+	CHECK_INT(parse(base), 0);
+	CHECK_INT(conf_apply_cmdline(&c, "dvm.loglevel=0 dvm.loglevel=7 dvm.conf=/etc/x.conf "
+				     "dvmx=1 dvm loglevel=9"), 0);
+	CHECK_STR(msgs, "");
+	/* a mistyped word: a warning naming the known ones, nothing else changes */
+	CHECK_INT(conf_apply_cmdline(&c, "dvm.skp=blk"), 0);
+	CHECK_STR(msgs, "W kernel command line: unknown option 'dvm.skp', ignored (dvm's are "
+		  "dvm.conf, dvm.loglevel, dvm.skip, dvm.restart_limit, dvm.args.NAME)\n");
+	CHECK_INT(c.e[2].skip, 0);
+	msgs[0] = 0;
+	/* bad values: errors, so init powers off */
+	CHECK_INT(conf_apply_cmdline(&c, "dvm.loglevel=9 dvm.loglevel=abc dvm.loglevel= "
+				     "dvm.loglevel dvm.loglevel=-1 dvm.conf dvm.conf="), 7);
+	CHECK_STR(msgs, "E kernel command line: dvm.loglevel=9: expected a number 0..7\n"
+		  "E kernel command line: dvm.loglevel=abc: expected a number 0..7\n"
+		  "E kernel command line: dvm.loglevel=: expected a number 0..7\n"
+		  "E kernel command line: dvm.loglevel: expected a number 0..7\n"
+		  "E kernel command line: dvm.loglevel=-1: expected a number 0..7\n"
+		  "E kernel command line: dvm.conf: expected dvm.conf=PATH\n"
+		  "E kernel command line: dvm.conf=: expected dvm.conf=PATH\n");
+}
+
+TEST(args_checked_by_the_applet)
+{
+	CHECK_INT(parse("service a uio_blk -x\ntask b uio_blk --quiet\nservice c uio_blk ok\n"
+			"task d sleep 1x\nservice e uio_blk -w\nservice f uio_blk -x\n"), 0);
+	checks = 0;
+	CHECK_INT(conf_check_args(&c), 3);
+	/* every uio_blk line checked once; sleep has no check in this table */
+	CHECK_INT(checks, 5);
+	CHECK_STR(msgs, "E t.conf:1: service a: uio_blk: unknown option '-x'\n"
+		  "E t.conf:2: task b: arguments refused by uio_blk\n"
+		  "W t.conf:5: service e: uio_blk: -w is deprecated\n"
+		  "E t.conf:6: service f: uio_blk: unknown option '-x'\n");
+	/* after dvm.args, the new arguments are the ones checked; skipped lines are not */
+	CHECK_INT(conf_apply_cmdline(&c, "dvm.args.a=ok dvm.args.c=-x dvm.skip=b,e,f"), 0);
+	msgs[0] = 0;
+	CHECK_INT(conf_check_args(&c), 1);
+	CHECK_STR(msgs, "E t.conf:3: service c: uio_blk: unknown option '-x'\n");
+	/* the log goes back to its sink afterwards */
+	check_capture_start();
+	err("after the check");
+	check_capture_end();
+	CHECK_LOG("after the check");
 }
 
 TEST(cleanup)

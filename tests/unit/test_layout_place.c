@@ -297,13 +297,51 @@ TEST(map_rows_text_svg_header)
 	free(t);
 	t = vmm_header(&v, "DVM_LAYOUT_X_H", "GUEST_");
 	CHECK(strstr(t, "#ifndef DVM_LAYOUT_X_H\n#define DVM_LAYOUT_X_H\n") != NULL);
-	CHECK(strstr(t, "#define GUEST_RAM_VADDR            0x40000000 ") != NULL);
+	CHECK(strstr(t, "#define GUEST_RAM_START_GPA        0x40000000 ") != NULL);
 	CHECK(strstr(t, "#define GUEST_RAM_SIZE             0x8000000 ") != NULL);
-	CHECK(strstr(t, "#define GUEST_DTB_VADDR            0x47ffe000 ") != NULL);
-	CHECK(strstr(t, "#define GUEST_INIT_RAM_DISK_VADDR  0x42010000 ") != NULL);
+	CHECK(strstr(t, "#define GUEST_DTB_GPA              0x47ffe000 ") != NULL);
+	CHECK(strstr(t, "#define GUEST_INIT_RAM_DISK_GPA    0x42010000 ") != NULL);
+	/* the pre-0.2.0 names, as aliases of the new ones */
+	CHECK(strstr(t, "#define GUEST_RAM_VADDR            GUEST_RAM_START_GPA\n") != NULL);
+	CHECK(strstr(t, "#define GUEST_DTB_VADDR            GUEST_DTB_GPA\n") != NULL);
+	CHECK(strstr(t, "#define GUEST_INIT_RAM_DISK_VADDR  GUEST_INIT_RAM_DISK_GPA\n") != NULL);
+	CHECK(strstr(t, "guest_start(kernel_pc, GUEST_DTB_GPA, GUEST_INIT_RAM_DISK_GPA);") != NULL);
 	CHECK(strstr(t, "#define GUEST_INIT_RAM_DISK_END    0x420286a0 ") != NULL);
 	CHECK(strstr(t, "page_size=\"0x200000\"") != NULL);
 	CHECK(strstr(t, "initrd  initrd.cpio.gz (100000 bytes)") != NULL);
+	free(t);
+}
+
+TEST(sdf_fragment_maps)
+{
+	struct region r[5] = {
+		{ .start = 0x30000000, .size = 0x2000, .kind = RK_UIO, .label = "blk_req" },
+		{ .start = 0x30100000, .size = 0x1000, .kind = RK_UIO, .label = "blk_fault" },
+		{ .start = 0x30200000, .size = 0x1000, .kind = RK_UIO, .label = "data_passing" },
+		{ .start = 0x30300000, .size = 0x1800, .kind = RK_UIO, .label = "blk_req" },
+		{ .start = 0x30400800, .size = 0x1000, .kind = RK_UIO, .label = "a<\"b\">--c" },
+	};
+	struct lay_in in = std(128 * MB);
+	struct lay_out o;
+	CHECK_INT(place(&in, &o), 0);
+	struct lay_view v = { .lay = &o, .k = &in.k, .dt = r, .ndt = 5, .dtb_out = "out.dtb" };
+	char *t = sdf_fragment(&v, "blkvm", 0x30000000);
+	CHECK(!strncmp(t, "<?xml", 5));
+	CHECK(strstr(t, "<memory_region name=\"blkvm_ram\" size=\"0x8000000\" page_size=\"0x200000\" />") != NULL);
+	CHECK(strstr(t, "<map mr=\"blkvm_ram\" vaddr=\"0x30000000\" perms=\"rw\" setvar_vaddr=\"guest_ram_vaddr\" />") != NULL);
+	CHECK(strstr(t, "<map mr=\"blkvm_ram\" vaddr=\"0x40000000\" perms=\"rwx\" />") != NULL);
+	CHECK(strstr(t, "<map mr=\"blk_req\" vaddr=\"0x30000000\" perms=\"rw\" cached=\"false\" />") != NULL);
+	/* the fault page: no memory region, no map */
+	CHECK(strstr(t, "name=\"blk_fault\"") == NULL);
+	CHECK(strstr(t, "mr=\"blk_fault\"") == NULL);
+	CHECK(strstr(t, "blk_fault at 0x30100000: left unmapped") != NULL);
+	CHECK(strstr(t, "<map mr=\"data_passing\" vaddr=\"0x30200000\" perms=\"r\" cached=\"false\" />") != NULL);
+	/* a duplicate name made unique; sizes in whole pages */
+	CHECK(strstr(t, "<memory_region name=\"blk_req_30300000\" size=\"0x2000\" />") != NULL);
+	/* not page-aligned: only a comment, with the name's "--" defused */
+	CHECK(strstr(t, "a<\"b\">__c at 0x30400800 is not page-aligned") != NULL);
+	CHECK(strstr(t, "&quot;") == NULL);
+	CHECK(strstr(t, "</virtual_machine>\n    </protection_domain>\n</system>\n") != NULL);
 	free(t);
 }
 

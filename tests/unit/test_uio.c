@@ -56,6 +56,50 @@ TEST(find_by_name)
 	fake_cleanup();
 }
 
+/* The per-region binding's names: the second compatible string, else the sysfs name
+ * (linux,uio-name or the node name); lookups by it; one device per region name. */
+TEST(find_by_region_name)
+{
+	const char *root = fake_root();
+	char name[UIO_NAME_MAX];
+	struct uio_dev d;
+	int nums[4];
+
+	fake_region(4, "uio", "rx_free", 0x200000, 0x3000);
+	fake_region(2, "uio", "tx_free", 0x210000, 0x5000);
+	fake_region(7, "uio", "rx_irq", 0, 0);        /* no reg: no maps */
+	fake_dev(1, "blk", 4096, 0);                  /* dvm's binding: no second string */
+	fake_compatible(1, 0);
+	fake_dev(3, "blk_info", 4096, 0);             /* no of_node at all: the sysfs name */
+	uio_region_name(root, 4, name, sizeof(name));
+	CHECK_STR(name, "rx_free");
+	uio_region_name(root, 1, name, sizeof(name));
+	CHECK_STR(name, "blk");
+	uio_region_name(root, 3, name, sizeof(name));
+	CHECK_STR(name, "blk_info");
+	uio_region_name(root, 9, name, sizeof(name)); /* no such device */
+	CHECK_STR(name, "");
+	CHECK_INT(uio_find_region(root, "tx_free", nums, 4), 1);
+	CHECK_INT(nums[0], 2);
+	CHECK_INT(uio_find_region(root, "uio", nums, 4), 0); /* the node name is not used */
+	CHECK_INT(uio_find(root, "uio", nums, 4), 3);        /* ... by uio_find it is */
+	CHECK_INT(uio_find_region(root, "blk_info", nums, 4), 1);
+	CHECK_INT(uio_open_region(&d, root, "rx_", "free", 1, 1), 1);
+	CHECK_INT(d.num, 4);
+	CHECK_INT(d.map[0].size, 0x3000);
+	uio_close(&d);
+	CHECK_INT(uio_open_region(&d, root, "", "rx_irq", 0, 0), 1);
+	CHECK_INT(d.nmaps, 0);
+	uio_close(&d);
+	CHECK_INT(uio_open_region(&d, root, "", "rx_active", 1, 0), 0); /* absent */
+	CHECK_INT(uio_open_region(&d, root, "", "rx_active", 1, 1), -1); /* required */
+	CHECK_INT(uio_open_region(&d, root, "a_prefix_of_23_chars___", "rx_active", 1, 0), -1);
+	CHECK_INT(uio_open_region(&d, root, "", "rx_irq", 1, 0), -1);   /* wrong map count */
+	fake_region(5, "uio", "rx_free", 0x300000, 0x1000);          /* a duplicate */
+	CHECK_INT(uio_open_region(&d, root, "", "rx_free", 1, 0), -1);
+	fake_cleanup();
+}
+
 TEST(open_and_map)
 {
 	const char *root = fake_root();

@@ -33,7 +33,7 @@ const char blk_usage[] =
 	"Options:\n"
 	"  --kernel FILE       arm64 Image            --initrd FILE   initramfs\n"
 	"  --append WORDS      more kernel command-line words\n"
-	"  --capacity N        entries per queue, power of two, as uio_blk --capacity (128)\n"
+	"  --capacity N        entries per queue, as uio_blk --capacity (128)\n"
 	"  --depth N           requests in flight in mixed/kill (capacity)\n"
 	"  --data SIZES        data region sizes, comma-separated (2M,1M,1M): the first in\n"
 	"                      UIO node 'blk', the others in 'blk-data'\n"
@@ -53,6 +53,13 @@ const char blk_usage[] =
 	"  --no-reg-names      UIO nodes without reg-names (positional maps)\n"
 	"  --zc-data N         the first N data regions as reserved memory without no-map\n"
 	"                      (page-backed under dvm_uio: zero-copy; default 0)\n"
+	"  --dtb FILE          boot with this device tree (e.g. dtc -O dtb rootfs/blk-vm.dts)\n"
+	"                      after checking its UIO nodes are the ones laid out here\n"
+	"  --save-dtb FILE     write the device tree used to FILE\n"
+	"  --per-region        one UIO node per region instead (sdfgen style, all named uio,\n"
+	"                      told apart by the second compatible string: blk_storage_info,\n"
+	"                      blk_req with the interrupt, blk_resp, blk_fault, blk_data,\n"
+	"                      blk_data1, ...; docs/binding-blk.md)\n"
 	"  --spi N             the UIO interrupt (12)\n"
 	"  --irq-type T        its trigger type in the DTB: edge (default) or level; the\n"
 	"                      injection is a one-shot pending bit, which Linux drops for a\n"
@@ -66,18 +73,18 @@ const char blk_usage[] =
 	"  --keep              keep the run directory in /dev/shm\n"
 	"  --bench PATTERNS    bench patterns NAME:BS:QD:r|s|w:OPS, blank-separated (as\n"
 	"                      given to the guest's blkbench)\n"
-	"  --bench-rounds N    runs of each pattern, the best counts (3; as blkbench's)\n"
+	"  --bench-rounds N    rounds of the bench, after a warm-up one; the median counts (5)\n"
 	"  -v                  trace the layout, QEMU's command line and every request\n";
 
 struct opts {
-	const char *kernel, *initrd, *append, *log, *serial, *qemu;
+	const char *kernel, *initrd, *append, *log, *serial, *qemu, *dtb, *save_dtb;
 	uint32_t cap, depth;
 	uint64_t data[MAX_REGIONS];
 	int ndata;
 	uint64_t window, disk, opt_io, seed, bad_block;
 	unsigned ram, timeout, stall;
 	int zc_data;
-	int read_only, legacy, names, spi, irq_flags, notify, block_size, queue_depth, keep;
+	int read_only, legacy, names, per_region, spi, irq_flags, notify, block_size, queue_depth, keep;
 };
 
 static void parse_data(struct opts *o, const char *s)
@@ -223,6 +230,9 @@ int blk_main(int argc, char **argv)
 		} else if (!strcmp(a, "--legacy-offsets")) o.legacy = 1;
 		else if (!strcmp(a, "--no-reg-names")) o.names = 0;
 		else if (!strcmp(a, "--zc-data")) o.zc_data = atoi(need(argc, argv, &i));
+		else if (!strcmp(a, "--per-region")) o.per_region = 1;
+		else if (!strcmp(a, "--dtb")) o.dtb = need(argc, argv, &i);
+		else if (!strcmp(a, "--save-dtb")) o.save_dtb = need(argc, argv, &i);
 		else if (!strcmp(a, "--irq-type")) {
 			const char *m = need(argc, argv, &i);
 
@@ -251,8 +261,8 @@ int blk_main(int argc, char **argv)
 	validate_phases(nphases, phases);
 	if (!o.kernel || !o.initrd)
 		die("--kernel and --initrd are required (vmm-sim blk --help)");
-	if (o.cap < 2 || (o.cap & (o.cap - 1)))
-		die("--capacity %u is not a power of two >= 2", o.cap);
+	if (o.cap < 2)
+		die("--capacity %u: at least 2", o.cap);
 	if (!o.depth || o.depth > o.cap)
 		o.depth = o.cap;
 	if (o.spi > 987 || (o.spi >= 16 && o.spi < 176))
@@ -290,6 +300,7 @@ int blk_main(int argc, char **argv)
 	v.notify_mode = o.notify;
 	v.legacy = o.legacy;
 	v.zc_data = o.zc_data;
+	v.per_region = o.per_region;
 	blk_layout(&v, &win, o.cap, o.data, o.ndata);
 	disk_create(&d, dir, o.disk, o.seed);
 	if (o.keep)
@@ -305,6 +316,15 @@ int blk_main(int argc, char **argv)
 	vm_dumpdtb(&cfg, base);
 	fdt = dtb_load(base);
 	blk_dtb(&v, fdt, o.names);
+	if (o.dtb) {
+		void *given = dtb_load(o.dtb);
+
+		dtb_check_same_uio(fdt, given);
+		free(fdt);
+		fdt = given;
+	}
+	if (o.save_dtb)
+		dtb_save(fdt, o.save_dtb);
 	dtb_save(fdt, path);
 	free(fdt);
 
@@ -365,6 +385,14 @@ int blk_main(int argc, char **argv)
 	r.readonly = o.read_only;
 	r.bad_block = o.bad_block;
 	check_info(&r, o.read_only, o.serial, o.block_size, o.queue_depth);
+	{
+		const char *bl = o.per_region ? "uio_blk: per-region binding 'blk_*'" :
+				 o.names ? "maps by name" : "maps by index";
+		if (console_count(the_vm.log_fd, bl) < 1)
+			fail("binding", "no '%s' line from uio_blk", bl);
+		else
+			pass("binding", "%s", bl);
+	}
 	for (i = 0; i < nphases; i++) {
 		const char *p = phases[i];
 

@@ -76,6 +76,19 @@ void blk_dtb(struct blk_virt *v, void *fdt, int names)
 		if (end > at)
 			dtb_reserve(fdt, "vmm-window", at, end - at);
 	}
+	if (v->per_region) {
+		char name[16];
+
+		dtb_add_region(fdt, "blk_storage_info", m[1].gpa, m[1].size, -1, 0);
+		dtb_add_region(fdt, "blk_req", m[2].gpa, m[2].size, v->spi, v->irq_flags);
+		dtb_add_region(fdt, "blk_resp", m[3].gpa, m[3].size, -1, 0);
+		dtb_add_region(fdt, "blk_fault", m[0].gpa, m[0].size, -1, 0);
+		for (int i = 0; i < v->nreg; i++) {
+			snprintf(name, sizeof(name), i ? "blk_data%d" : "blk_data", i);
+			dtb_add_region(fdt, name, v->reg[i].gpa, v->reg[i].size, -1, 0);
+		}
+		return;
+	}
 	if (!names)
 		for (int i = 0; i < 5; i++)
 			m[i].name = 0;

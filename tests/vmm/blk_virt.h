@@ -52,6 +52,7 @@ struct blk_virt {
 	int notify_mode;
 	int legacy;             /* io_or_offset = offset into data region 0 */
 	int zc_data;            /* data regions 0..zc_data-1 reserved without no-map */
+	int per_region;         /* DTB: one sdfgen-style node per region (blk_req, ...) */
 	uint32_t cap;           /* entries of each queue */
 	uint64_t off_notify, off_info, off_req, off_resp;
 	uint64_t sz_req, sz_resp;
@@ -82,7 +83,10 @@ void blk_layout(struct blk_virt *v, struct shm_win *w, uint32_t cap, const uint6
 		int ndata);
 
 /* Add /reserved-memory for the whole window and the UIO nodes. With names = 0, the
- * nodes carry no reg-names (the driver's positional fallback). */
+ * nodes carry no reg-names (the driver's positional fallback). With v->per_region, one
+ * node per region instead, told apart by the second compatible string: blk_storage_info,
+ * blk_req (with the interrupt), blk_resp, blk_fault (the notify page), blk_data,
+ * blk_data1, ... (docs/binding-blk.md). */
 void blk_dtb(struct blk_virt *v, void *fdt, int names);
 
 /* Ids: allocate (-1 when all are in use or quarantined) and release. */

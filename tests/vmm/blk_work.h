@@ -23,7 +23,9 @@ struct blk_run {
 	uint64_t answered;       /* this phase */
 	uint64_t verified_reads;
 	int readonly;            /* the disk is read-only: WRITEs answer ERR_IO */
-	int light;               /* bench: no data snapshots, poison or READ checks */
+	int light;               /* bench: no data snapshots, poison, READ checks or model
+				    copies (the bench checks and reloads after each run) */
+	uint64_t *tags;          /* light: per block, the tag of its last WRITE (0: none) */
 	uint64_t bad_block;      /* QEMU fails I/O touching it (~0: none) */
 	uint32_t last_id;        /* of the last request submitted */
 	int stalled;

@@ -153,6 +153,96 @@ void dtb_add_uio(void *fdt, const char *name, const char *uio_name, const struct
 	}
 }
 
+void dtb_add_region(void *fdt, const char *region, uint64_t gpa, uint64_t size, int spi,
+		    int irq_flags)
+{
+	int root = fdt_path_offset(fdt, "/"), node, len;
+	uint8_t reg[16];
+	char compat[64], nname[64];
+
+	chk(root, "/");
+	if (size)
+		snprintf(nname, sizeof(nname), "uio@%llx", (unsigned long long)gpa);
+	else
+		snprintf(nname, sizeof(nname), "uio@irq%d", spi);
+	node = fdt_add_subnode(fdt, root, nname);
+	chk(node, nname);
+	/* "generic-uio\0<region>\0": exactly two strings, what sdfgen reads */
+	len = snprintf(compat, sizeof(compat), "generic-uio%c%s", 0, region) + 1;
+	if (len > (int)sizeof(compat) || strlen(region) > 31)
+		die("UIO region name '%s' too long", region);
+	chk(fdt_setprop(fdt, node, "compatible", compat, len), "compatible");
+	if (size) {
+		len = put_reg(reg, cells(fdt, root, "#address-cells", 2),
+			      cells(fdt, root, "#size-cells", 1), gpa, size);
+		chk(fdt_setprop(fdt, node, "reg", reg, len), "reg");
+	}
+	if (spi >= 0) {
+		fdt32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32((uint32_t)spi),
+				   cpu_to_fdt32((uint32_t)irq_flags) };
+
+		chk(fdt_setprop(fdt, node, "interrupts", irq, sizeof(irq)), "interrupts");
+	}
+}
+
+/* Every property of node `na` of a also in node `nb` of b, byte for byte. */
+static void same_props(const void *a, int na, const void *b, int nb, const char *path)
+{
+	int p;
+
+	fdt_for_each_property_offset(p, a, na) {
+		const char *name;
+		int la, lb;
+		const void *va = fdt_getprop_by_offset(a, p, &name, &la);
+		const void *vb = fdt_getprop(b, nb, name, &lb);
+
+		if (!vb || la != lb || memcmp(va, vb, (size_t)la))
+			die("--dtb: %s: property %s %s what the simulated VMM lays out", path, name,
+			    vb ? "differs from" : "missing; it is in");
+	}
+}
+
+static int is_uio(const void *fdt, int node)
+{
+	int len;
+	const char *c = fdt_getprop(fdt, node, "compatible", &len);
+
+	return c && len >= 11 && !strncmp(c, "generic-uio", 11);
+}
+
+void dtb_check_same_uio(const void *want, const void *got)
+{
+	int n, rm, count = 0, have = 0;
+	char path[256];
+
+	fdt_for_each_subnode(n, want, 0) {
+		const char *name = fdt_get_name(want, n, 0);
+		int m;
+
+		if (!is_uio(want, n))
+			continue;
+		snprintf(path, sizeof(path), "/%s", name);
+		m = fdt_path_offset(got, path);
+		if (m < 0)
+			die("--dtb: no node %s (the simulated VMM lays one out)", path);
+		same_props(want, n, got, m, path);
+		same_props(got, m, want, n, path); /* nothing more either */
+		count++;
+	}
+	fdt_for_each_subnode(n, got, 0)
+		have += is_uio(got, n);
+	if (have != count)
+		die("--dtb: %d UIO nodes, the simulated VMM lays out %d", have, count);
+	rm = fdt_path_offset(want, "/reserved-memory");
+	if (rm >= 0)
+		fdt_for_each_subnode(n, want, rm) {
+			snprintf(path, sizeof(path), "/reserved-memory/%s", fdt_get_name(want, n, 0));
+			if (fdt_path_offset(got, path) < 0)
+				die("--dtb: no node %s", path);
+			same_props(want, n, got, fdt_path_offset(got, path), path);
+		}
+}
+
 void dtb_save(void *fdt, const char *path)
 {
 	int fd;

@@ -29,6 +29,17 @@ void dtb_reserve_mapped(void *fdt, const char *name, uint64_t gpa, uint64_t size
 void dtb_add_uio(void *fdt, const char *node, const char *uio_name, const struct uio_map *m,
 		 int n, int spi, int irq_flags);
 
+/* The per-region binding (sdfgen's rules): /uio@GPA { compatible = "generic-uio",
+ * REGION; reg = <GPA SIZE>; interrupts = <0 SPI FLAGS> (when spi >= 0) }. size 0: no
+ * reg, an interrupt-only node /uio@irqSPI (libvmm's network driver VM). */
+void dtb_add_region(void *fdt, const char *region, uint64_t gpa, uint64_t size, int spi,
+		    int irq_flags);
+
+/* A device tree given with --dtb (the rootfs/ DTS files) must describe the UIO nodes and the
+ * reserved window exactly as the simulator lays them out (want): dies naming the node
+ * and property that differ. */
+void dtb_check_same_uio(const void *want, const void *got);
+
 /* Write the DTB (packed) to path. */
 void dtb_save(void *fdt, const char *path);
 

@@ -3,7 +3,12 @@
  * dvm's init), then through uio_net and the sDDF queues (host flood -> NIC -> uio_net
  * -> RX active -> simulator; simulator -> TX active -> uio_net -> NIC -> host), with
  * the ratios and the guest CPU time per frame (netbench's getrusage; uio_net's cpu_ms
- * against its frame counters, both from console lines). Figures, not pass/fail. */
+ * against its frame counters, both from console lines). Figures, not pass/fail.
+ *
+ * Every phase is bounded, here and in the guest tool: a figure lasts its SECONDS, the
+ * guest's lines are awaited for at most SECONDS + PHASE_SLACK_S, each loop that takes
+ * frames or descriptors takes a bounded batch before it looks at the clock again. An
+ * overrun fails the bench with the phase's name instead of stretching it. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +19,13 @@
 
 static const unsigned sizes[] = { 64, 1514 };
 static uint8_t bbuf[65536];
+static unsigned bench_secs; /* length of each figure */
 #define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
+#define MAX_ROUNDS 20
+/* Margin over a figure's length for the guest's line to arrive (TCG under load). */
+#define PHASE_SLACK_S 20
+/* Frames or descriptors taken before the clock is read again. */
+#define TAKE_BATCH 512
 
 struct fig {
 	double fps;       /* frames per second */
@@ -162,6 +173,13 @@ static double driver_cpu(struct net_virt *v, int first, int last, const char *co
 
 /* ---- raw AF_PACKET in the guest (netbench) ------------------------------------------ */
 
+/* How long the guest tool's "ready" line may take: the first one comes after the boot
+ * and the module loading, the others right after the previous figure. */
+static uint64_t ready_ns(unsigned round, unsigned size)
+{
+	return (round == 1 && size == sizes[0] ? 120 : PHASE_SLACK_S) * 1000000000ull;
+}
+
 static void raw_rx(struct net_run *r, unsigned round, unsigned size, struct fig *out)
 {
 	struct net_virt *v = r->v;
@@ -169,13 +187,16 @@ static void raw_rx(struct net_run *r, unsigned round, unsigned size, struct fig 
 	struct flood f;
 
 	snprintf(key, sizeof(key), "netbench: r%u rx %u ready", round, size);
-	wait_line(v, key, line, 120000000000ull);
+	wait_line(v, key, line, ready_ns(round, size));
 	flood_start(&f, v, size);
 	snprintf(key, sizeof(key), "netbench: r%u rx %u frames=", round, size);
-	wait_line(v, key, line, 120000000000ull);
+	wait_line(v, key, line, (bench_secs + PHASE_SLACK_S) * 1000000000ull);
 	flood_stop(&f);
 	out->fps = (double)field(line, "frames=") * 1e6 / (double)field(line, "usec=");
 	out->cpu_us = (double)field(line, "cpu_us=") / (double)field(line, "frames=");
+	if (field(line, "usec=") > (bench_secs + 1) * 1000000ull)
+		msg("bench: raw rx %u, round %u: the guest's figure lasted %.1f s, not %u", size,
+		    round, (double)field(line, "usec=") / 1e6, bench_secs);
 }
 
 static void raw_tx(struct net_run *r, unsigned round, unsigned size, struct fig *out)
@@ -184,12 +205,21 @@ static void raw_tx(struct net_run *r, unsigned round, unsigned size, struct fig 
 	char key[64], line[2048];
 	uint64_t n = 0, t0 = 0, t1 = 0, gframes;
 
+	uint64_t start, limit = (bench_secs + PHASE_SLACK_S) * 1000000000ull;
+
 	snprintf(key, sizeof(key), "netbench: r%u tx %u ready", round, size);
-	wait_line(v, key, line, 120000000000ull);
+	wait_line(v, key, line, PHASE_SLACK_S * 1000000000ull);
 	wire_flush(v);
+	start = now_ns();
 	snprintf(key, sizeof(key), "netbench: r%u tx %u frames=", round, size);
 	for (;;) {
+		/* the end: the wire quiet for 300 ms and the guest's line there */
 		int len = wire_recv(v, bbuf, 300000000ull);
+
+		if (now_ns() - start > limit)
+			die("bench: raw tx %u, round %u: no end within %u s (the guest's line: %s)",
+			    size, round, bench_secs + PHASE_SLACK_S,
+			    console_line(v, key, line, sizeof(line)) ? "there" : "missing");
 		if (len < 0) {
 			if (t0 && console_line(v, key, line, sizeof(line)))
 				break;
@@ -222,7 +252,7 @@ static int stats_lines(struct net_virt *v)
 static void drv_rx(struct net_run *r, unsigned size, unsigned seconds, struct fig *out)
 {
 	struct net_virt *v = r->v;
-	uint64_t n = 0, t0 = 0, t = 0;
+	uint64_t n = 0, t0 = 0, t = 0, t1 = 0;
 	struct flood f;
 	int l0, l1;
 	uint32_t len;
@@ -233,15 +263,15 @@ static void drv_rx(struct net_run *r, unsigned size, unsigned seconds, struct fi
 	for (;;) {
 		int k = 0;
 
-		while (rx_take(v, bbuf, &len, &io) == 1) {
+		while (k < TAKE_BATCH && rx_take(v, bbuf, &len, &io) == 1) {
 			rx_return(v, io, 0);
 			k++;
 		}
 		if (k) {
 			notify_rx_free(v);
-			t = now_ns();
+			t1 = now_ns();
 			if (!t0)
-				t0 = t;
+				t0 = t1;
 			n += (uint64_t)k;
 		}
 		if (t0 && now_ns() - t0 >= seconds * 1000000000ull)
@@ -253,19 +283,26 @@ static void drv_rx(struct net_run *r, unsigned size, unsigned seconds, struct fi
 	}
 	l1 = stats_lines(v);
 	flood_stop(&f);
-	/* let the rest drain, so the next test starts with every buffer given */
-	while (wait_rx_active(v, 300000000ull, "bench"))
-		while (rx_take(v, bbuf, &len, &io) == 1)
+	/* let the rest drain, so the next test starts with every buffer given: until RX is
+	 * quiet for 300 ms, for at most PHASE_SLACK_S */
+	t = now_ns();
+	while (wait_rx_active(v, 300000000ull, "bench")) {
+		for (int k = 0; k < TAKE_BATCH && rx_take(v, bbuf, &len, &io) == 1; k++)
 			rx_return(v, io, 0);
+		notify_rx_free(v);
+		if (now_ns() - t > PHASE_SLACK_S * 1000000000ull)
+			die("bench: RX through uio_net still busy %u s after the flood stopped",
+			    PHASE_SLACK_S);
+	}
 	notify_rx_free(v);
-	out->fps = (double)n * 1e9 / (double)(t - t0);
+	out->fps = (double)n * 1e9 / (double)(t1 - t0);
 	out->cpu_us = driver_cpu(v, l0, l1, "rx_frames");
 }
 
 static void drv_tx(struct net_run *r, unsigned size, unsigned seconds, struct fig *out)
 {
 	struct net_virt *v = r->v;
-	uint64_t n = 0, t0 = 0, t1 = 0;
+	uint64_t n = 0, t0 = 0, t1 = 0, start = now_ns();
 	int l0 = -1, l1 = 0;
 
 	/* every pool buffer holds a test frame of this size */
@@ -285,7 +322,8 @@ static void drv_tx(struct net_run *r, unsigned size, unsigned seconds, struct fi
 				tx_push(v, io, (uint16_t)size);
 			notify_tx_active(v);
 		}
-		while ((len = (int)recv(v->sock, bbuf, 65536, MSG_DONTWAIT)) >= 0) {
+		for (int k = 0; k < TAKE_BATCH &&
+				(len = (int)recv(v->sock, bbuf, 65536, MSG_DONTWAIT)) >= 0; k++) {
 			if (len != (int)size)
 				continue;
 			t1 = now_ns();
@@ -297,6 +335,9 @@ static void drv_tx(struct net_run *r, unsigned size, unsigned seconds, struct fi
 		}
 		if (t0 && t1 - t0 >= seconds * 1000000000ull)
 			break;
+		if (now_ns() - start > (seconds + PHASE_SLACK_S) * 1000000000ull)
+			die("bench: TX %u through uio_net: %s within %u s", size,
+			    t0 ? "no end" : "no frame on the wire", seconds + PHASE_SLACK_S);
 		if (!deadline_left_ns())
 			die("bench: TX through uio_net did not end");
 		sleep_us(100);
@@ -310,58 +351,94 @@ static void drv_tx(struct net_run *r, unsigned size, unsigned seconds, struct fi
 	out->cpu_us = driver_cpu(v, l0, l1, "tx_frames");
 }
 
-/* Keep the best of the rounds: the host is shared (QEMU's threads, the simulator, and
- * whatever else runs), and the best round is the one least disturbed. */
-static void best(struct fig *keep, const struct fig *f)
+/* The best round (the host is shared: QEMU's threads, the simulator, whatever else
+ * runs; the best round is the least disturbed) and the spread of the rounds: "best
+ * (worst-best)" frames/s in a 24-column field. */
+static const struct fig *best_of(const struct fig *f, unsigned n)
 {
-	if (f->fps > keep->fps)
-		*keep = *f;
+	const struct fig *b = &f[0];
+
+	for (unsigned i = 1; i < n; i++)
+		if (f[i].fps > b->fps)
+			b = &f[i];
+	return b;
+}
+
+static const char *spread(const struct fig *f, unsigned n, char *buf, size_t len)
+{
+	double lo = f[0].fps;
+
+	for (unsigned i = 1; i < n; i++)
+		if (f[i].fps < lo)
+			lo = f[i].fps;
+	snprintf(buf, len, "%.0f (%.0f-%.0f)", best_of(f, n)->fps, lo, best_of(f, n)->fps);
+	return buf;
+}
+
+static void cpu_str(const struct fig *f, char *buf, size_t len)
+{
+	if (f->cpu_us >= 0)
+		snprintf(buf, len, "%.1fus", f->cpu_us);
+	else
+		snprintf(buf, len, "n/a");
 }
 
 void phase_bench(struct net_run *r, unsigned seconds, unsigned rounds)
 {
-	struct fig raw[NSIZES][2], drv[NSIZES][2], f;
+	static struct fig raw[NSIZES][2][MAX_ROUNDS], drv[NSIZES][2][MAX_ROUNDS];
 	char line[2048];
+	uint64_t t0 = now_ns(), t_raw;
 
 	check_begin("bench");
+	if (rounds > MAX_ROUNDS)
+		die("bench: at most %d rounds", MAX_ROUNDS);
+	bench_secs = seconds;
 	memset(raw, 0, sizeof(raw));
 	memset(drv, 0, sizeof(drv));
-	for (unsigned k = 1; k <= rounds; k++)
+	for (unsigned k = 0; k < rounds; k++)
 		for (size_t i = 0; i < NSIZES; i++) {
-			raw_rx(r, k, sizes[i], &f);
-			best(&raw[i][0], &f);
-			raw_tx(r, k, sizes[i], &f);
-			best(&raw[i][1], &f);
+			raw_rx(r, k + 1, sizes[i], &raw[i][0][k]);
+			raw_tx(r, k + 1, sizes[i], &raw[i][1][k]);
 		}
-	wait_line(r->v, "netbench: done", line, 60000000000ull);
+	wait_line(r->v, "netbench: done", line, PHASE_SLACK_S * 1000000000ull);
 	wait_serving(r, 60000000000ull);
-	for (unsigned k = 1; k <= rounds; k++)
+	t_raw = now_ns();
+	for (unsigned k = 0; k < rounds; k++)
 		for (size_t i = 0; i < NSIZES; i++) {
-			drv_rx(r, sizes[i], seconds, &f);
-			best(&drv[i][0], &f);
-			drv_tx(r, sizes[i], seconds, &f);
-			best(&drv[i][1], &f);
+			drv_rx(r, sizes[i], seconds, &drv[i][0][k]);
+			drv_tx(r, sizes[i], seconds, &drv[i][1][k]);
 		}
-	printf("\nnet bench: best of %u rounds of %u s per figure; QEMU TCG (1 vCPU), "
-	       "virtio-net, its wire a host UDP socket\n", rounds, seconds);
-	printf("%-4s %5s | %10s %8s %8s | %11s %8s %8s | %6s\n", "dir", "size", "raw f/s",
-	       "Mb/s", "cpu/f", "uio_net f/s", "Mb/s", "cpu/f", "ratio");
+	printf("\nnet bench: best of %u rounds of %u s per figure (the rounds' spread in "
+	       "brackets); QEMU TCG (1 vCPU), virtio-net, its wire a host UDP socket\n",
+	       rounds, seconds);
+	printf("%-4s %5s | %24s %7s %7s | %24s %7s %7s | %5s %11s\n", "dir", "size",
+	       "raw f/s", "Mb/s", "cpu/f", "uio_net f/s", "Mb/s", "cpu/f", "ratio", "(rounds)");
 	for (size_t i = 0; i < NSIZES; i++)
 		for (int d = 0; d < 2; d++) {
-			struct fig *a = &raw[i][d], *b = &drv[i][d];
-			char ca[16] = "n/a", cb[16] = "n/a";
+			const struct fig *a = best_of(raw[i][d], rounds), *b = best_of(drv[i][d], rounds);
+			char ca[16], cb[16], sa[40], sb[40];
+			double rlo = 9, rhi = 0;
 
-			if (a->cpu_us >= 0)
-				snprintf(ca, sizeof(ca), "%.1fus", a->cpu_us);
-			if (b->cpu_us >= 0)
-				snprintf(cb, sizeof(cb), "%.1fus", b->cpu_us);
-			printf("%-4s %5u | %10.0f %8.1f %8s | %11.0f %8.1f %8s | %6.2f\n",
-			       d ? "tx" : "rx", sizes[i], a->fps, a->fps * sizes[i] * 8 / 1e6, ca,
-			       b->fps, b->fps * sizes[i] * 8 / 1e6, cb,
-			       a->fps > 0 ? b->fps / a->fps : 0);
+			/* the ratio within each round, raw and uio_net of the same round */
+			for (unsigned k = 0; k < rounds; k++) {
+				double q = raw[i][d][k].fps > 0 ? drv[i][d][k].fps / raw[i][d][k].fps : 0;
+
+				rlo = q < rlo ? q : rlo;
+				rhi = q > rhi ? q : rhi;
+			}
+			cpu_str(a, ca, sizeof(ca));
+			cpu_str(b, cb, sizeof(cb));
+			printf("%-4s %5u | %24s %7.1f %7s | %24s %7.1f %7s | %5.2f (%.2f-%.2f)\n",
+			       d ? "tx" : "rx", sizes[i], spread(raw[i][d], rounds, sa, sizeof(sa)),
+			       a->fps * sizes[i] * 8 / 1e6, ca,
+			       spread(drv[i][d], rounds, sb, sizeof(sb)), b->fps * sizes[i] * 8 / 1e6,
+			       cb, a->fps > 0 ? b->fps / a->fps : 0, rlo, rhi);
 		}
 	printf("raw: netbench (AF_PACKET, recvmmsg/sendmmsg of 64) in the same guest; uio_net: "
 	       "the same frames through the sDDF queues.\ncpu/f: guest CPU time per frame of "
-	       "netbench, and of uio_net (user + system, getrusage)\n");
+	       "netbench, and of uio_net (user + system, getrusage), in the best round. ratio: "
+	       "best / best, and the range of round k's uio_net / round k's raw.\n"
+	       "time: raw figures %.0f s, uio_net figures %.0f s\n",
+	       (double)(t_raw - t0) / 1e9, (double)(now_ns() - t_raw) / 1e9);
 	fflush(stdout);
 }

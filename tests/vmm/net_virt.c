@@ -54,6 +54,37 @@ static void nq_init(struct nq *q, struct shm_win *w, uint64_t off, uint32_t cap)
 	q->idx = 0;
 }
 
+/* What libvmm's VMM writes into data_passing (net_drv_vm_data_passing_t, 616 bytes):
+ * its own net_driver_config_t (magic, then for virt_rx and virt_tx the free and active
+ * queues' VMM addresses and sizes, num_buffers and id), the RX data physical address,
+ * the number of TX clients and their TX data physical addresses. */
+static void fill_data_passing(struct net_virt *v, uint8_t *p)
+{
+	uint64_t q;
+	int32_t n = NET_MAX_TXR;
+
+	memcpy(p, "sDDF\5", 5);
+	for (int k = 0; k < 2; k++) {
+		uint8_t *c = p + 8 + 40 * k;
+		uint16_t nb = (uint16_t)(k ? v->tx_cap : v->rx_cap);
+
+		q = 0x20000000ull + 0x100000ull * (uint64_t)(2 * k); /* VMM addresses */
+		memcpy(c, &q, 8);
+		q = k ? v->qsz_tx : v->qsz_rx;
+		memcpy(c + 8, &q, 8);
+		q = 0x20000000ull + 0x100000ull * (uint64_t)(2 * k + 1);
+		memcpy(c + 16, &q, 8);
+		q = k ? v->qsz_tx : v->qsz_rx;
+		memcpy(c + 24, &q, 8);
+		memcpy(c + 32, &nb, 2);
+		c[34] = (uint8_t)k;
+	}
+	memcpy(p + 88, &v->rx_gpa, 8);
+	memcpy(p + 96, &n, 4);
+	for (int i = 0; i < NET_MAX_TXR; i++)
+		memcpy(p + 104 + 8 * i, &v->txr[i].gpa, 8);
+}
+
 void net_layout(struct net_virt *v, struct shm_win *w, uint32_t rx_cap, uint32_t tx_cap,
 		uint64_t txr_size)
 {
@@ -67,6 +98,8 @@ void net_layout(struct net_virt *v, struct shm_win *w, uint32_t rx_cap, uint32_t
 	if (txr_size % NBUF || !txr_size || 3 * (txr_size / NBUF) > tx_cap)
 		die("TX regions of %llu bytes: a multiple of 2048, and 3 regions' buffers must "
 		    "not outnumber --tx-capacity %u", (unsigned long long)txr_size, tx_cap);
+	if (v->libvmm)
+		v->gpa_dp = shm_gpa(w, shm_alloc(w, "data_passing", PAGE, PAGE));
 	o = shm_alloc(w, "rx-notify", PAGE, PAGE);
 	v->gpa_rx_notify = shm_gpa(w, o);
 	doorbell_init(&v->db_rx, shm_ptr(w, o));
@@ -87,20 +120,41 @@ void net_layout(struct net_virt *v, struct shm_win *w, uint32_t rx_cap, uint32_t
 	nq_init(&v->tx_active, w, o, tx_cap);
 	v->rx_size = (uint64_t)rx_cap * NBUF;
 	o = shm_alloc(w, "rx-data", v->rx_size, PAGE);
-	v->rx_gpa = shm_gpa(w, o);
+	v->rx_gpa = v->rx_map_gpa = shm_gpa(w, o);
 	v->rx_data = shm_ptr(w, o);
+	if (v->libvmm) {
+		/* the virts' own addresses: RX at 6 GiB, client i at 8 GiB + i * 256 MiB
+		 * (not adjacent); the guest maps the clients side by side in tx_data */
+		if (txr_size % PAGE)
+			die("--tx-region %llu: the libvmm wiring needs whole pages",
+			    (unsigned long long)txr_size);
+		v->rx_gpa = 0x180000000ull;
+		v->hole_gpa = shm_gpa(w, round_up(w->used, PAGE));
+		shm_skip(w, PAGE);
+		v->txd_size = NET_MAX_TXR * txr_size;
+		o = shm_alloc(w, "tx_data", v->txd_size, PAGE);
+		v->txd_gpa = shm_gpa(w, o);
+	}
 	for (int i = 0; i < NET_MAX_TXR; i++) {
 		struct txr *t = &v->txr[i];
+		snprintf(t->name, sizeof(t->name), "data%d", i);
+		t->size = txr_size;
+		if (v->libvmm) {
+			t->map_gpa = v->txd_gpa + i * txr_size;
+			t->mem = shm_ptr(w, o + i * txr_size);
+			t->gpa = 0x200000000ull + i * 0x10000000ull;
+			continue;
+		}
 		if (i == 2) { /* a hole: inside the window, in no map */
 			v->hole_gpa = shm_gpa(w, round_up(w->used, PAGE));
 			shm_skip(w, PAGE);
 		}
-		snprintf(t->name, sizeof(t->name), "data%d", i);
 		o = shm_alloc(w, t->name, txr_size, PAGE);
-		t->gpa = shm_gpa(w, o);
-		t->size = txr_size;
+		t->gpa = t->map_gpa = shm_gpa(w, o);
 		t->mem = shm_ptr(w, o);
 	}
+	if (v->libvmm)
+		fill_data_passing(v, shm_ptr(w, v->gpa_dp - w->gpa));
 	/* The driver's consumer flags start at 1 ("no signal wanted"): the TX active one
 	 * turning 0 says the driver is serving. Ours start at 1 too. */
 	nq_set_flag(&v->rx_free, 1);
@@ -137,6 +191,22 @@ void net_dtb(struct net_virt *v, void *fdt)
 	};
 	struct uio_map td[1] = { { v->txr[2].name, v->txr[2].gpa, v->txr[2].size } };
 
+	if (v->libvmm) {
+		/* as libvmm's network driver VM example: eleven nodes named uio */
+		dtb_reserve(fdt, "vmm-window", v->win->gpa, v->win->size);
+		dtb_add_region(fdt, "data_passing", v->gpa_dp, PAGE, -1, 0);
+		dtb_add_region(fdt, "rx_free", v->gpa_rx_free, v->qsz_rx, -1, 0);
+		dtb_add_region(fdt, "tx_free", v->gpa_tx_free, v->qsz_tx, -1, 0);
+		dtb_add_region(fdt, "rx_active", v->gpa_rx_active, v->qsz_rx, -1, 0);
+		dtb_add_region(fdt, "tx_active", v->gpa_tx_active, v->qsz_tx, -1, 0);
+		dtb_add_region(fdt, "rx_fault", v->gpa_rx_notify, PAGE, -1, 0);
+		dtb_add_region(fdt, "tx_fault", v->gpa_tx_notify, PAGE, -1, 0);
+		dtb_add_region(fdt, "rx_irq", 0, 0, v->spi_rx, IRQ_LEVEL_HIGH);
+		dtb_add_region(fdt, "tx_irq", 0, 0, v->spi_tx, IRQ_LEVEL_HIGH);
+		dtb_add_region(fdt, "rx_data", v->rx_map_gpa, v->rx_size, -1, 0);
+		dtb_add_region(fdt, "tx_data", v->txd_gpa, v->txd_size, -1, 0);
+		return;
+	}
 	if (!v->names) {
 		for (int i = 0; i < 4; i++)
 			rx[i].name = 0;
@@ -167,7 +237,7 @@ int nq_push(struct nq *q, const struct ndesc *d)
 
 	if ((uint16_t)(q->idx - h) >= q->cap)
 		return -1;
-	memcpy((void *)(q->q + Q_SLOTS + 16 * (q->idx & (q->cap - 1))), d, 16);
+	memcpy((void *)(q->q + Q_SLOTS + 16 * ((uint16_t)q->idx % q->cap)), d, 16);
 	q->idx++;
 	__atomic_store_n(u16p(q, Q_TAIL), q->idx, __ATOMIC_RELEASE);
 	return 0;
@@ -179,7 +249,7 @@ int nq_pop(struct nq *q, struct ndesc *d)
 
 	if (t == q->idx)
 		return -1;
-	memcpy(d, (const void *)(q->q + Q_SLOTS + 16 * (q->idx & (q->cap - 1))), 16);
+	memcpy(d, (const void *)(q->q + Q_SLOTS + 16 * ((uint16_t)q->idx % q->cap)), 16);
 	q->idx++;
 	__atomic_store_n(u16p(q, Q_HEAD), q->idx, __ATOMIC_RELEASE);
 	return 0;

@@ -35,7 +35,8 @@ struct nq {                       /* a queue from the virt's side */
 
 struct txr {                      /* a client TX data region */
 	char name[8];
-	uint64_t gpa, size;
+	uint64_t gpa, size;           /* gpa: what io_or_offset carries (see net_virt) */
+	uint64_t map_gpa;             /* where the guest maps it */
 	uint8_t *mem;
 };
 
@@ -50,6 +51,11 @@ struct net_virt {
 	struct vm *vm;
 	struct qtest *qt;
 	int spi_rx, spi_tx, names;
+	/* libvmm's network driver VM: one UIO node per region, all named "uio", with the
+	 * data_passing page; the virts' io addresses (rx_gpa, txr[].gpa) are then physical
+	 * addresses of their own, not where the guest maps the data (rx_map_gpa, tx_data) */
+	int libvmm;
+	uint64_t gpa_dp, rx_map_gpa, txd_gpa, txd_size;
 	uint32_t rx_cap, tx_cap;
 	uint64_t gpa_rx_notify, gpa_rx_free, gpa_rx_active, gpa_tx_notify, gpa_tx_free,
 		 gpa_tx_active, qsz_rx, qsz_tx;
@@ -82,7 +88,7 @@ struct net_virt {
  * to 1 (the TX active one turning 0 says the driver serves). */
 void net_layout(struct net_virt *v, struct shm_win *w, uint32_t rx_cap, uint32_t tx_cap,
 		uint64_t txr_size);
-/* /reserved-memory for the window and the three UIO nodes. */
+/* /reserved-memory for the window and the UIO nodes (dvm's three, or libvmm's eleven). */
 void net_dtb(struct net_virt *v, void *fdt);
 
 /* Queues (sDDF ordering: slot, release, index). push: -1 when full. pop: -1 empty. */
