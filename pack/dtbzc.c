@@ -23,7 +23,7 @@
 
 struct range { uint64_t a, s; };
 
-static int is_data(const struct region *r)
+int dtb_zc_region(const struct region *r)
 {
 	return r->kind == RK_UIO && strstr(r->label, "data") && !strstr(r->label, "data_passing");
 }
@@ -193,7 +193,7 @@ int dtb_zero_copy(struct dtb *d, const struct region *r, int nr)
 		struct range rg = { x->start, x->size };
 		int node, new_sections = 0;
 
-		if (!is_data(x))
+		if (!dtb_zc_region(x))
 			continue;
 		if (x->start % 4096 || x->size % 4096 || !x->size) {
 			perr("%s: --zero-copy: data region %s (0x%llx + 0x%llx) is not whole pages",

@@ -222,7 +222,7 @@ int layout_write(const struct lctx *c, const struct lres *r, const char *prefix)
 		.initrd_path = c->o.initrd, .dtb_in = c->o.dtb, .dtb_out = dtb_out,
 		.initrd_size = c->initrd_size, .dtb_size = fdt_totalsize(r->d.fdt),
 		.bootargs = ba && len > 0 && memchr(ba, 0, (size_t)len) ? ba : NULL,
-		.notes = r->d.notes,
+		.notes = r->d.notes, .zero_copy = c->o.zero_copy,
 	};
 
 	paths[0] = xasprintf("%s.h", prefix);

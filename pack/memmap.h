@@ -16,6 +16,7 @@ struct lay_view {
 	uint64_t initrd_size, dtb_size;
 	const char *bootargs;		/* the DTB's final bootargs, or NULL */
 	const char *notes;		/* DTB patching notes, one per line */
+	int zero_copy;			/* --zero-copy: data regions mapped cached */
 };
 
 /* Each returns a malloc'd NUL-terminated string. */

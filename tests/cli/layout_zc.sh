@@ -1,7 +1,7 @@
 # dvm-pack layout --zero-copy (pack/dtbzc.c): the UIO data regions get /reserved-memory
 # entries without no-map inside a memory node (added when none covers them), the no-map
 # window is split around them, the queues and the notify page stay no-map, the vmemmap
-# cost is noted in the map; a DTB without data regions is refused. Checked with dtc.
+# cost is noted in the map, PREFIX.system maps the data regions cached; a DTB without data regions is refused. Checked with dtc.
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/../lib.sh"
 T=$T_TMP
@@ -37,6 +37,9 @@ body=$(node "vmm@4fc00000" "$T/a.dts")
 grep -q "blk_data 0x4fd00000 + 0x100000 reserved without no-map; vmemmap: a 128 MiB section of its own" "$T/a.map" &&
 	grep -q "blk-data_data1 0x4fe00000 + 0x100000 reserved without no-map; vmemmap: in a section that already has memory" "$T/a.map" &&
 	pass layout_zc_vmemmap_noted || fail layout_zc_vmemmap_noted "$(grep zero-copy "$T/a.map")"
+grep -q '<map mr="blk_data" vaddr="0x4fd00000" perms="rw" cached="true" />' "$T/a.system" &&
+	grep -q '<map mr="blk_req" vaddr="0x4fc02000" perms="rw" cached="false" />' "$T/a.system" &&
+	pass layout_zc_sdf_cached || fail layout_zc_sdf_cached "$(grep cached "$T/a.system")"
 
 # 2: the window inside a memory node (QEMU's NUMA node 1 style) in guest RAM's section:
 # nothing added, no new section
