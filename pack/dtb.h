@@ -42,9 +42,6 @@ int dtb_set_bootargs(struct dtb *d, const char *set, const char *append);
  * without no-map inside a memory node (added when none covers it), no-map reservations
  * split around it; the vmemmap cost is noted. 0 or -1 (reported). */
 int dtb_zero_copy(struct dtb *d, const struct region *r, int nr);
-/* A region --zero-copy treats as a data region: a UIO region whose name contains
- * "data" (not the net VM's VMM-filled "data_passing"). */
-int dtb_zc_region(const struct region *r);
 
 /* Pack the blob (no free space left); its size is fdt_totalsize(d->fdt). */
 int dtb_pack(struct dtb *d);

@@ -16,17 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dtb.h"
+#include "memmap.h"
 #include "util.h"
 
 #define SECTION (128ull << 20)
 #define MAXR 64
 
 struct range { uint64_t a, s; };
-
-int dtb_zc_region(const struct region *r)
-{
-	return r->kind == RK_UIO && strstr(r->label, "data") && !strstr(r->label, "data_passing");
-}
 
 static uint64_t cells_at(const fdt32_t *p, int n)
 {
@@ -193,7 +189,7 @@ int dtb_zero_copy(struct dtb *d, const struct region *r, int nr)
 		struct range rg = { x->start, x->size };
 		int node, new_sections = 0;
 
-		if (!dtb_zc_region(x))
+		if (!sdf_is_data_region(x))
 			continue;
 		if (x->start % 4096 || x->size % 4096 || !x->size) {
 			perr("%s: --zero-copy: data region %s (0x%llx + 0x%llx) is not whole pages",

@@ -12,7 +12,6 @@
  * cached="true": dvm_uio maps them cacheable in the guest. docs/layout.md says more. */
 #include <stdio.h>
 #include <string.h>
-#include "dtb.h"
 #include "memmap.h"
 
 #define PAGE 0x1000ull
@@ -60,6 +59,11 @@ static void mr_name(const struct lay_view *v, int i, char *dst, size_t n)
 			return;
 		}
 	snprintf(dst, n, "%s", r->label);
+}
+
+int sdf_is_data_region(const struct region *r)
+{
+	return r->kind == RK_UIO && strstr(r->label, "data") && !strstr(r->label, "data_passing");
 }
 
 int sdf_is_fault_page(const char *label)
@@ -142,7 +146,7 @@ char *sdf_fragment(const struct lay_view *v, const char *vm, uint64_t vmm_vaddr)
 		 * cached at stage 2 and on the sDDF side too (docs/binding-blk.md). */
 		fprintf(f, "\" vaddr=\"0x%llx\" perms=\"%s\" cached=\"%s\" />\n",
 			(unsigned long long)r->start, ends_with(r->label, "data_passing") ? "r" : "rw",
-			v->zero_copy && dtb_zc_region(r) ? "true" : "false");
+			v->zero_copy && sdf_is_data_region(r) ? "true" : "false");
 	}
 	fprintf(f, "        </virtual_machine>\n    </protection_domain>\n</system>\n");
 	fclose(f);
