@@ -218,8 +218,9 @@ void blk_info_publish(volatile uint8_t *info, const struct blk_dev *d, uint16_t 
 
 /* Decide, and log, for each data region whether device I/O may use it directly: not
  * disabled (off), the device open O_DIRECT (direct), the map page-backed (dvm_uio's
- * /sys/class/uio/uioN/version under root) and direct I/O accepted on the mapping. Sets
- * s->zc_align and s->lbs from the logical block size. Returns the zero-copy regions. */
+ * /sys/class/uio/uioN/version under root) and direct I/O accepted on the mapping (probed
+ * through s->bounce: after blk_srv_init). Sets s->zc_align and s->lbs from the logical
+ * block size. Returns the zero-copy regions. */
 int blk_zc_setup(struct blk_srv *s, const char *root, int direct, unsigned lbs, int off);
 
 /* The page-backed maps of uioN per dvm_uio's version string ("dvm_uio pages=0xM"),

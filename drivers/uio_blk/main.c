@@ -229,9 +229,9 @@ int uio_blk_main(int argc, char **argv)
 		counter = (uint32_t)(ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
 		nt.counter = &counter;
 	}
-	blk_zc_setup(&srv, uio_root(), dev.direct, dev.sector_size, val[OPT_COPY] != 0);
 	if (blk_srv_init(&srv))
 		goto out;
+	blk_zc_setup(&srv, uio_root(), dev.direct, dev.sector_size, val[OPT_COPY] != 0);
 
 	if (!val[OPT_SYNC]) {
 		eng = blk_uring_new(dev.fd, devs[0].fd, sfd, &nt, srv.bounce, srv.bounce_len,

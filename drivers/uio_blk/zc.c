@@ -43,13 +43,12 @@ unsigned blk_zc_pages(const char *root, int num)
 	return (unsigned)v;
 }
 
-/* 0 when direct I/O can pin the region's first page, else why not. */
-static const char *pin_check(volatile uint8_t *mem)
+/* 0 when direct I/O can pin the region's first page, else why not; buf: 4 KiB of ours. */
+static const char *pin_check(volatile uint8_t *mem, void *buf)
 {
-	static char page[4096] __attribute__((aligned(4096)));
-	struct iovec local = { page, sizeof(page) }, remote = { (void *)(uintptr_t)mem, sizeof(page) };
+	struct iovec local = { buf, 4096 }, remote = { (void *)(uintptr_t)mem, 4096 };
 
-	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)sizeof(page))
+	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == 4096)
 		return 0;
 	/* No CONFIG_CROSS_MEMORY_ATTACH (or not allowed): the version string decides. */
 	if (errno == ENOSYS || errno == EPERM)
@@ -79,7 +78,7 @@ int blk_zc_setup(struct blk_srv *s, const char *root, int direct, unsigned lbs, 
 		else if ((uintptr_t)r->mem % 4096 || r->size < 4096)
 			why = "map not page-aligned";
 		else
-			why = pin_check(r->mem);
+			why = pin_check(r->mem, s->bounce);
 		if (!why) {
 			r->zc = 1;
 			n++;
