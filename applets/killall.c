@@ -121,10 +121,12 @@ int killall_main(int argc, char **argv)
 			status = 1;
 		}
 
-	DIR *d = opendir("/proc");
+	/* An empty /proc directory (procfs not mounted, or a kernel without PROC_FS)
+	 * would read as "no process found". */
+	DIR *d = access("/proc/self", F_OK) ? NULL : opendir("/proc");
 	struct dirent *de;
 	if (!d) {
-		err("/proc: %m");
+		err("cannot find processes: no procfs on /proc (%m)");
 		return 1;
 	}
 	pid_t self = getpid();

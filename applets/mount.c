@@ -47,7 +47,7 @@ static int list(void)
 	int fd = open("/proc/mounts", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		err("cannot read /proc/mounts: %m (is /proc mounted?)");
+		err("cannot list mounts: /proc/mounts: %m (no procfs)");
 		return 1;
 	}
 	while ((n = read(fd, buf, sizeof(buf))) > 0)

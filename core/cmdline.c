@@ -5,23 +5,40 @@
 #include <unistd.h>
 #include "cmdline.h"
 
+const char *cmdline_src;
+
+/* Read a whole small file into buf as a string (NULs, as in a device-tree string
+ * property, end it); its length, or -1. */
+static ssize_t read_text(const char *path, char *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t r = fd >= 0 ? read(fd, buf, n - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	buf[r > 0 ? r : 0] = 0;
+	return r;
+}
+
+const char *cmdline_load(const char *proc, const char *dt, char *buf, size_t n)
+{
+	if (read_text(proc, buf, n) >= 0)
+		return proc;
+	if (read_text(dt, buf, n) >= 0)
+		return dt;
+	return NULL;
+}
+
 const char *cmdline_read(void)
 {
 	static char buf[4096];
-	static int done;
 	const char *env = getenv("DVM_CMDLINE");
 
 	if (env)
 		return env;
-	if (!done) {
-		int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-		if (fd >= 0)
-			close(fd);
-		buf[n > 0 ? n : 0] = 0;
-		/* before init has mounted /proc: try again next time */
-		done = n >= 0;
-	}
+	/* until found: before init has mounted /proc (or /sys), try again next time */
+	if (!cmdline_src)
+		cmdline_src = cmdline_load("/proc/cmdline", CMDLINE_DT, buf, sizeof(buf));
 	return buf;
 }
 

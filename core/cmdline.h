@@ -4,9 +4,20 @@
 #define DVM_CMDLINE_H
 #include <stddef.h>
 
-/* /proc/cmdline (or $DVM_CMDLINE when set, for tests and runs by hand), read once;
- * "" when unreadable. */
+/* The kernel command line as the device tree gave it, for kernels without procfs. It
+ * can differ from /proc/cmdline: a kernel built with CMDLINE_EXTEND or CMDLINE_FORCE
+ * adds to it or replaces it. */
+#define CMDLINE_DT "/sys/firmware/devicetree/base/chosen/bootargs"
+
+/* /proc/cmdline, else CMDLINE_DT (or $DVM_CMDLINE when set, for tests and runs by
+ * hand), read once found; "" when unreadable. */
 const char *cmdline_read(void);
+/* Which file cmdline_read() read: "/proc/cmdline", CMDLINE_DT, or NULL (none yet, or
+ * $DVM_CMDLINE). */
+extern const char *cmdline_src;
+/* Read the command line from proc, else dt, into buf (n bytes, NUL-terminated); the
+ * path read, or NULL (buf = ""). */
+const char *cmdline_load(const char *proc, const char *dt, char *buf, size_t n);
 
 /* Call fn for each word; val is NULL for a bare word. Stops early and returns fn's value
  * when it is non-zero. Words longer than 1023 bytes are truncated. */

@@ -8,6 +8,7 @@
 #include <zlib.h>
 #include "applet.h"
 #include "log.h"
+#include "selfexe.h"
 #include "version.h"
 
 static const struct applet applets[] = {
@@ -92,6 +93,9 @@ static const char *base(const char *p)
 int main(int argc, char **argv)
 {
 	const char *name = argc > 0 ? base(argv[0]) : "dvm";
+
+	if (argc > 0)
+		self_exe_set(argv[0]);
 
 	if (!strcmp(name, "dvm")) {
 		if (argc < 2 || !strcmp(argv[1], "--list")) {

@@ -23,11 +23,11 @@ void log_divert(void (*fn)(int, const char *, void *), void *ctx)
 	divert_ctx = ctx;
 }
 
-void log_reopen(void)
+int log_reopen(void)
 {
-	if (use_stderr || kmsg_fd >= 0)
-		return;
-	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (!use_stderr && kmsg_fd < 0)
+		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	return kmsg_fd >= 0;
 }
 
 void log_open(const char *applet)

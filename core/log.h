@@ -13,8 +13,9 @@ extern int log_level;
  * started by hand from a terminal (stderr is a tty, and neither we nor our parent is
  * PID 1): then stderr, so the person typing sees the message. */
 void log_open(const char *applet);
-/* Retry /dev/kmsg (init calls this once devtmpfs is mounted). */
-void log_reopen(void);
+/* Retry /dev/kmsg (init calls this once devtmpfs is mounted); 1 when messages go there,
+ * 0 when to stderr (no /dev/kmsg: a kernel without PRINTK has none). */
+int log_reopen(void);
 void log_verbose(void);
 /* Force stderr (tests, and applets run by hand that must print). */
 void log_to_stderr(void);

@@ -154,6 +154,12 @@ int init_main(int argc, char **argv)
 	system_setup();
 	/* log_open() ran before /proc was mounted: apply dvm.loglevel now */
 	cmdline = cmdline_read();
+	if (cmdline_src && strcmp(cmdline_src, "/proc/cmdline"))
+		info("no /proc/cmdline: kernel command line from the device tree (%s)",
+		     CMDLINE_DT);
+	else if (!cmdline_src && !getenv("DVM_CMDLINE"))
+		warn("no kernel command line (/proc/cmdline, %s): dvm.* and MODULE.PARAM= "
+		     "words are not seen", CMDLINE_DT);
 	int cl_level = cmdline_get(cmdline, "dvm.loglevel", v, sizeof(v)) == 1 &&
 		       v[0] >= '0' && v[0] <= '7' && !v[1];
 	if (cl_level)

@@ -1,6 +1,7 @@
 /* Supervision: start services and tasks as children, reap every child (orphans too),
  * restart services with backoff, turn signals into shutdown requests. One event loop:
- * poll() on a signalfd, with the nearest restart time as the timeout. */
+ * poll() on a signalfd (or its self-pipe stand-in, core/sigfd.c), with the nearest
+ * restart time as the timeout. */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -13,6 +14,8 @@
 #include "initctl.h"
 #include "init.h"
 #include "log.h"
+#include "selfexe.h"
+#include "sigfd.h"
 #include "signame.h"
 
 static int sfd = -1;
@@ -39,12 +42,11 @@ void sv_setup(void)
 	sigaddset(&s, SIGINT);
 	sigaddset(&s, INITCTL_POWEROFF);
 	sigaddset(&s, INITCTL_REBOOT);
-	/* Blocked signals are queued even for PID 1, which the kernel otherwise spares
-	 * from every signal it has no handler for. */
-	sigprocmask(SIG_BLOCK, &s, NULL);
-	sfd = signalfd(-1, &s, SFD_NONBLOCK | SFD_CLOEXEC);
+	/* Blocked signals (or handled ones, in the fallback) are queued even for PID 1,
+	 * which the kernel otherwise spares from every signal it has no handler for. */
+	sfd = sigfd_open(&s);
 	if (sfd < 0) {
-		err("signalfd: %m; cannot supervise anything");
+		err("signalfd or self-pipe: %m; cannot supervise anything");
 		sv_request_shutdown(SHUT_POWEROFF);
 	}
 }
@@ -195,10 +197,11 @@ int sv_start(struct conf *c, struct entry *e)
 	pid_t pid;
 
 	/* Through the rootfs link /bin/APPLET when it is this very binary, so the kernel
-	 * names the process (comm) after the applet; else through /proc/self/exe. */
+	 * names the process (comm) after the applet; else through /proc/self/exe (or,
+	 * without procfs, the path init was started as). */
 	snprintf(path, sizeof(path), "/bin/%s", e->argv[0]);
-	if (initctl_same_file(path, "/proc/self/exe") != 1)
-		strcpy(path, "/proc/self/exe");
+	if (initctl_same_file(path, self_exe()) != 1)
+		snprintf(path, sizeof(path), "%s", self_exe());
 	pid = spawn(path, e->argv);
 	e->started = now_ms();
 	if (pid < 0) {

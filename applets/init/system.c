@@ -14,7 +14,9 @@
 #include <unistd.h>
 #include "cmdline.h"
 #include "init.h"
+#include "initctl.h"
 #include "log.h"
+#include "modbuiltin.h"
 #include "module.h"
 #include "mountopt.h"
 
@@ -27,9 +29,10 @@ long long now_ms(void)
 }
 
 /* Mount a kernel filesystem unless something is mounted on dir already (a kernel with
- * DEVTMPFS_MOUNT, or a test harness): dir on another device than / means it is. */
-static void early_mount(const char *type, const char *dir, unsigned long flags,
-			const char *data)
+ * DEVTMPFS_MOUNT, or a test harness): dir on another device than / means it is.
+ * 0, or the errno of the failure (ENODEV: the kernel has no such filesystem). */
+static int early_mount(const char *type, const char *dir, unsigned long flags,
+		       const char *data)
 {
 	struct stat d, r;
 
@@ -37,12 +40,15 @@ static void early_mount(const char *type, const char *dir, unsigned long flags,
 		warn("mkdir %s: %m", dir);
 	if (!stat(dir, &d) && !stat("/", &r) && d.st_dev != r.st_dev) {
 		info("%s already mounted", dir);
-		return;
+		return 0;
 	}
-	if (mount(type, dir, type, flags, data) && errno != EBUSY)
-		err("mount %s on %s: %m", type, dir);
-	else
-		info("mounted %s on %s", type, dir);
+	if (mount(type, dir, type, flags, data) && errno != EBUSY) {
+		if (errno != ENODEV)
+			err("mount %s on %s: %m", type, dir);
+		return errno;
+	}
+	info("mounted %s on %s", type, dir);
+	return 0;
 }
 
 static void write_file(const char *path, const char *s)
@@ -77,15 +83,31 @@ static void set_path(void)
 	environ = e;
 }
 
+/* fd 0-2 on the console: /dev/console, or the console= device of the kernel command
+ * line (hvc0 when the virtio console registers after the kernel looked for one). */
+static int open_console(void)
+{
+	char dev[64] = "/dev/";
+	int c = open("/dev/console", O_RDWR | O_NOCTTY);
+
+	if (c < 0 && cmdline_get(cmdline_read(), "console", dev + 5, sizeof(dev) - 5) == 1) {
+		dev[strcspn(dev, ",")] = 0;	/* ttyAMA0,115200 */
+		c = open(dev, O_RDWR | O_NOCTTY);
+	}
+	return c < 0 ? open("/dev/null", O_RDWR) : c;
+}
+
 void system_setup(void)
 {
-	early_mount("devtmpfs", "/dev", MS_NOSUID, "mode=0755");
+	int dev = early_mount("devtmpfs", "/dev", MS_NOSUID, "mode=0755"), proc, sys;
+
 	log_reopen();
-	early_mount("proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	proc = early_mount("proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	/* Without this the kernel keeps ~10 lines per 5 s from userspace and drops the
 	 * rest, our boot messages included. */
-	write_file("/proc/sys/kernel/printk_devkmsg", "on\n");
-	early_mount("sysfs", "/sys", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	if (!proc)
+		write_file("/proc/sys/kernel/printk_devkmsg", "on\n");
+	sys = early_mount("sysfs", "/sys", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 
 	/* The kernel gives init the console as fds 0-2 when /dev/console existed in the
 	 * initramfs; otherwise open it now that devtmpfs has it. /dev/console never
@@ -94,12 +116,9 @@ void system_setup(void)
 		struct stat st;
 		if (!fstat(fd, &st))
 			continue;
-		int c = open("/dev/console", O_RDWR | O_NOCTTY);
-		if (c < 0) {
-			c = open("/dev/null", O_RDWR);
-			if (c < 0)
-				break;
-		}
+		int c = open_console();
+		if (c < 0)
+			break;
 		if (c != fd) {
 			dup2(c, fd);
 			close(c);
@@ -114,6 +133,41 @@ void system_setup(void)
 	if (chdir("/"))
 		warn("chdir /: %m");
 	set_path();
+	/* What a lean kernel lacks, said once now that the console is there. */
+	if (dev)
+		warn("no devtmpfs (%s): /dev is the initramfs's own", strerror(dev));
+	if (!log_reopen())
+		info("no /dev/kmsg (kernel without PRINTK?): logging to the console");
+	if (proc)
+		warn("no /proc (%s): no killall, no mount list",
+		     proc == ENODEV ? "kernel without PROC_FS" : strerror(proc));
+	if (sys)
+		err("no /sys (%s): no UIO device can be found", strerror(sys));
+	initctl_mark();
+}
+
+struct builtin_ctx {
+	const char *name;
+	char have[1024];	/* NAME.PARAM= words of the command line, as PARAM=VALUE */
+};
+
+/* A config parameter of a built-in module: the kernel took its parameters from the
+ * command line at boot, and nothing can set them now. Say whether it is there. */
+static int builtin_param(const char *key, const char *val, void *p)
+{
+	struct builtin_ctx *b = p;
+	char v[512];
+	int f = cmdline_get(b->have, key, v, sizeof(v));
+	const char *eq = val ? "=" : "", *vs = val ? val : "";
+
+	if (val ? f == 1 && !strcmp(v, val) : f == 2)
+		info("module %s: built in; %s.%s%s%s is on the kernel command line", b->name,
+		     b->name, key, eq, vs);
+	else
+		warn("module %s is built in: %s%s%s must be on the kernel command line as "
+		     "%s.%s%s%s, which %s", b->name, key, eq, vs, b->name, key, eq, vs,
+		     f ? "sets it differently" : "lacks it");
+	return 0;
 }
 
 /* Load one module: a name found in MODULES_DIR, or a path. params from the config (or
@@ -125,20 +179,33 @@ static int load_one(const char *mod, char *params, size_t size, const char *cmdl
 	int r;
 
 	module_name(mod, name, sizeof(name));
-	if (cmdline_module_params(cmdline, name, params, size) < 0) {
-		err("module %s: parameters too long", name);
-		return -E2BIG;
-	}
 	r = module_find(MODULES_DIR, mod, path, sizeof(path));
 	if (r) {
+		if (module_builtin(MODULES_DIR, name) == 1) {
+			struct builtin_ctx b = { name, "" };
+			info("module %s: built into the kernel (%s/modules.builtin)", name,
+			     MODULES_DIR);
+			cmdline_module_params(cmdline, name, b.have, sizeof(b.have));
+			cmdline_foreach(params, builtin_param, &b);
+			return 0;
+		}
 		snprintf(path, sizeof(path), "/sys/module/%s", name);
 		if (!access(path, F_OK)) {
 			info("module %s: no file in %s; built into the kernel or already loaded",
 			     name, MODULES_DIR);
+			if (*params)
+				warn("module %s: parameters '%s' not applied (for a built-in "
+				     "module: %s.PARAM=VALUE on the kernel command line)", name,
+				     params, name);
 			return 0;
 		}
-		err("module %s: not found in %s (expected %s.ko)", name, MODULES_DIR, name);
+		err("module %s: not found in %s (expected %s.ko) nor built in", name,
+		    MODULES_DIR, name);
 		return r;
+	}
+	if (cmdline_module_params(cmdline, name, params, size) < 0) {
+		err("module %s: parameters too long", name);
+		return -E2BIG;
 	}
 	r = module_load(path, params);
 	if (!r)

@@ -8,16 +8,18 @@
  * A kill before 3 leaves the requests in the queue: the next instance serves them again
  * and answers them once. A kill between 3 and 4 is the dangerous window: answered but
  * still queued. The journal, a page of a MAP_SHARED file on tmpfs, survives the process
- * and tells the next instance to finish step 4 instead of answering again. */
+ * and tells the next instance to finish step 4 instead of answering again. Without
+ * tmpfs the file lives on the initramfs root (ramfs), and without file locking
+ * core/lockfile.c keeps one driver per journal. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "blk.h"
 #include "iomem.h"
+#include "lockfile.h"
 #include "log.h"
 
 #define JOURNAL_SIZE 4096
@@ -27,21 +29,33 @@ struct blk_journal *blk_journal_open(const char *path, int *busy)
 {
 	struct stat st;
 	void *p;
-	int fd;
+	int fd, r, owner;
 
 	*busy = 0;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 && errno == ENOENT && !strncmp(path, "/tmp/", 5) && !strchr(path + 5, '/')) {
+		/* no /tmp (no tmpfs mounted there, none in the rootfs): the initramfs root
+		 * is RAM too, and writable. Only for /tmp: a PATH given elsewhere is meant. */
+		const char *alt = path + 4;
+		warn("journal %s: %m; using %s on the initramfs root", path, alt);
+		path = alt;
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	}
 	if (fd < 0) {
 		warn("journal %s: %m", path);
 		return 0;
 	}
 	/* One driver per queue pair: the lock dies with its holder, even on SIGKILL. */
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		if (errno == EWOULDBLOCK) {
-			err("journal %s locked: another uio_blk runs", path);
+	r = lock_take(fd, path, &owner);
+	if (r) {
+		if (r == -EWOULDBLOCK) {
+			if (owner)
+				err("journal %s locked: another uio_blk runs (pid %d)", path, owner);
+			else
+				err("journal %s locked: another uio_blk runs", path);
 			*busy = 1;
 		} else {
-			warn("journal %s: %m", path);
+			warn("journal %s: cannot lock: %s", path, strerror(-r));
 		}
 		close(fd);
 		return 0;

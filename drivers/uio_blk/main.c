@@ -7,12 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 #include "blk.h"
 #include "log.h"
 #include "opt.h"
+#include "sigfd.h"
 #include "uio.h"
 
 const char uio_blk_usage[] =
@@ -174,10 +174,9 @@ int uio_blk_main(int argc, char **argv)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
-	sigprocmask(SIG_BLOCK, &sigs, 0);
-	sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+	sfd = sigfd_open(&sigs);
 	if (sfd < 0) {
-		err("signalfd: %m");
+		err("signalfd or self-pipe: %m");
 		return 1;
 	}
 	named = blk_bind(&srv.shm, devs, &ndev, uio_root(), val[OPT_UIO], val[OPT_PREFIX]);

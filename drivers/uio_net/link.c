@@ -2,7 +2,7 @@
  * brings up (there is no `ip` in the rootfs) and puts in promiscuous mode, with GRO and
  * LRO off so the socket sees wire frames, not merged super-packets. Frames move in
  * batches: recvmmsg/sendmmsg of up to NET_BATCH frames per system call, non-blocking
- * (the event loop waits in epoll). */
+ * (the event loop waits in poll). */
 #include <errno.h>
 #include <linux/ethtool.h>
 #include <linux/if_arp.h>

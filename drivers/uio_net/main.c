@@ -1,6 +1,6 @@
 /* uio_net: serve the sDDF network queues that the VMM shares through two UIO devices
  * with a Linux network interface. Options, set-up, and the event loop: one poll() over
- * both UIO interrupt fds, the socket and a signalfd. It never spins: interrupts are
+ * both UIO interrupt fds, the socket and a signalfd (core/sigfd.c). It never spins: interrupts are
  * drained and re-enabled, a full socket is waited for with POLLOUT. Design and
  * guarantees: docs/uio_net.md; the binding: docs/binding-net.md. */
 #include <errno.h>
@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "link.h"
 #include "log.h"
+#include "sigfd.h"
 #include "net.h"
 #include "opt.h"
 #include "uio.h"
@@ -190,8 +191,7 @@ int uio_net_main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &sigs, 0);
-	sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+	sfd = sigfd_open(&sigs);
 	if (sfd < 0 || uio_irq_enable(m.ctl[0]) || uio_irq_enable(m.ctl[1])) {
 		err("signalfd or enabling the UIO interrupts: %s", strerror(errno));
 		goto out;

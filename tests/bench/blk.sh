@@ -40,7 +40,7 @@ BENCH_DVM="$BENCH_DVM" BLKBENCH="$B/blkbench" BLKBENCH_CONF="$T_TMP/blkbench.con
 	pack_initrd "$T_TMP/bench.cpio.gz" "$SPEC" "$T_TMP/dvm.conf" || exit 1
 # the host's load goes with the figures: other work on the 2 cores moves them
 echo "bench: host load before:$(uptime | sed 's/.*load/ load/')"
-"$VMM_SIM" blk --kernel "$KERNEL_IMAGE" --initrd "$T_TMP/bench.cpio.gz" --capacity $CAP \
+"$VMM_SIM" blk "${VMM_KERNEL_ARGS[@]}" --initrd "$T_TMP/bench.cpio.gz" --capacity $CAP \
 	--window 16M --data 4M,4M,4M $ZC_ARGS --append "rdinit=/bin/blkbench" --bench "$PATTERNS" --bench-rounds "$ROUNDS" \
 	--timeout 1500 --stall 30 ${BENCH_LOG:+--log "$BENCH_LOG"} bench
 rc=$?

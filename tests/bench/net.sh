@@ -27,7 +27,7 @@ NETBENCH="$B/netbench" NETBENCH_CONF="$T_TMP/netbench.conf" \
 	pack_initrd "$T_TMP/bench.cpio.gz" tests/bench/net-bench.spec "$T_TMP/dvm.conf" || exit 1
 # the host's load goes with the figures: other work on the 2 cores moves them
 echo "bench: host load before:$(uptime | sed 's/.*load/ load/')"
-"$VMM_SIM" net --kernel "$KERNEL_IMAGE" --initrd "$T_TMP/bench.cpio.gz" \
+"$VMM_SIM" net "${VMM_KERNEL_ARGS[@]}" --initrd "$T_TMP/bench.cpio.gz" \
 	--append "rdinit=/bin/netbench" --timeout $((150 + ROUNDS * 8 * (SECS + 22))) --name net-bench ${NET_BENCH_LOG:+--log "$NET_BENCH_LOG"} "bench:$SECS:$ROUNDS"
 rc=$?
 echo "bench: host load after:$(uptime | sed 's/.*load/ load/')"

@@ -8,6 +8,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/e2e/lib.sh
+kernel_needs "the kill phase sends SysRq-i and counts the kernel's sysrq lines" CONFIG_MAGIC_SYSRQ CONFIG_PRINTK
 need_vmm_sim
 
 blk_vm blk-kill "restart-backoff 20 20

@@ -35,7 +35,7 @@ net_boot() { # NAME DTB CONF-OPTIONS VMM-SIM-OPTIONS...
 		fail "$name: pack" "dvm-pack failed"
 		return 1
 	fi
-	"$VMM_SIM" net --kernel "$KERNEL_IMAGE" --initrd "$T_TMP/$name.cpio.gz" --name "$name" \
+	"$VMM_SIM" net "${VMM_KERNEL_ARGS[@]}" --initrd "$T_TMP/$name.cpio.gz" --name "$name" \
 		--timeout "${NET_TIMEOUT:-150}" --dtb "$dtb" --seed 3 "$@" rx:60:300 tx:60:300
 }
 net_boot dts-net-vm "$T_TMP/net-vm.dtb" "" --libvmm --rx-capacity 512 --tx-capacity 1024

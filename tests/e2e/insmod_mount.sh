@@ -1,6 +1,9 @@
 # insmod, mount and umount against the real Debian arm64 kernel under QEMU: a test PID 1
 # (insmod_mount_init.c) runs them on modules taken from the kernel cache, some altered
 # to provoke each failure, and prints "RESULT label status" lines checked here.
+# Debian's module tree only: vfat, fat, loop and uio are taken from it (dvm's kernels
+# build none of them yet)
+E2E_KERNELS=debian E2E_KERNELS_WHY="it takes vfat, fat, loop and uio from Debian's module tree"
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
 

@@ -7,6 +7,12 @@
 . "$(dirname "$0")/lib.sh"
 VMM_SIM="$ROOT/$BUILD/host/vmm-sim"
 mkdir -p "$T_TMP/tmp"
+# search ranges around each kernel's minimum (Debian's generic kernel needs ~53 MiB)
+if [ "$DVM_KERNEL_NAME" = debian ]; then
+	RANGE_A="--min 48M --max 128M" RANGE_B="--min 48M --max 80M"
+else
+	RANGE_A="--min 4M --max 64M" RANGE_B="--min 4M --max 64M"
+fi
 
 # check NAME OUTFILE PREFIX: the search's consistency and outputs
 check() {
@@ -43,15 +49,20 @@ BASE_SPEC=$ROOT/rootfs/base.spec
 export BASE_SPEC
 printf '%s\n' 'include ${BASE_SPEC}' 'module uio uio_pdrv_genirq virtio_mmio virtio_blk' >"$T_TMP/vm.spec"
 
-# 1: console pattern
+# 1: console pattern (minram reads a PL011 console on its stdout: -serial stdio)
 printf '%s\n' 'module uio_pdrv_genirq of_id=generic-uio' 'service idle sleep inf' >"$T_TMP/a.conf"
 pack_initrd "$T_TMP/a.cpio.gz" "$T_TMP/vm.spec" "$T_TMP/a.conf" || { fail minram_pack "dvm-pack failed"; exit 1; }
-TMPDIR="$T_TMP/tmp" "$HOST_PACK" minram -k "$KERNEL_IMAGE" -i "$T_TMP/a.cpio.gz" -d "$T_TMP/virt.dtb" \
-	--bootargs "console=ttyAMA0 panic=-1 loglevel=7" --ready-pattern 'init: all drivers started' \
-	--min 48M --max 128M --timeout 30 -o "$T_TMP/a" >"$T_TMP/a.out" 2>&1
-rc=$?
-[ $rc = 0 ] && pass minram_pattern_exit || fail minram_pattern_exit "exit $rc: $(tail -n 3 "$T_TMP/a.out")"
-check minram_pattern "$T_TMP/a.out" "$T_TMP/a"
+: >"$T_TMP/a.out"
+if [ "$KERNEL_CONSOLE" != ttyAMA0 ]; then
+	echo "SKIP: minram_pattern: dvm-pack minram --ready-pattern reads only a PL011 console; this kernel's is $KERNEL_CONSOLE"
+else
+	TMPDIR="$T_TMP/tmp" "$HOST_PACK" minram -k "$KERNEL_IMAGE" -i "$T_TMP/a.cpio.gz" -d "$T_TMP/virt.dtb" \
+		--bootargs "console=ttyAMA0 panic=-1 loglevel=7" --ready-pattern 'init: all drivers started' \
+		$RANGE_A --timeout 30 -o "$T_TMP/a" >"$T_TMP/a.out" 2>&1
+	rc=$?
+	[ $rc = 0 ] && pass minram_pattern_exit || fail minram_pattern_exit "exit $rc: $(tail -n 3 "$T_TMP/a.out")"
+	check minram_pattern "$T_TMP/a.out" "$T_TMP/a"
+fi
 
 # 2: the block driver VM, ready when vmm-sim sees storage info ready and a read completes
 if ! make -s -C "$ROOT" BUILD="$BUILD" vmm-sim >"$T_TMP/make.log" 2>&1; then
@@ -67,8 +78,8 @@ service blk restart=never uio_blk --device /dev/vda --capacity 128 --notify page
 EOF2
 pack_initrd "$T_TMP/b.cpio.gz" "$T_TMP/vm.spec" "$T_TMP/b.conf" || { fail minram_pack_b "dvm-pack failed"; exit 1; }
 TMPDIR="$T_TMP/tmp" "$HOST_PACK" minram -k "$KERNEL_IMAGE" -i "$T_TMP/b.cpio.gz" -d "$T_TMP/virt.dtb" \
-	--ready-cmd "$VMM_SIM blk --kernel \"\$DVM_KERNEL\" --initrd \"\$DVM_INITRD\" --ram \$DVM_RAM_MB --disk 1M --timeout 25 --log $T_TMP/tmp-vmm.log" \
-	--min 48M --max 80M --timeout 40 -o "$T_TMP/b" >"$T_TMP/b.out" 2>&1
+	--ready-cmd "$VMM_SIM blk --kernel \"\$DVM_KERNEL\" --console $KERNEL_CONSOLE --initrd \"\$DVM_INITRD\" --ram \$DVM_RAM_MB --disk 1M --timeout 25 --log $T_TMP/tmp-vmm.log" \
+	$RANGE_B --timeout 40 -o "$T_TMP/b" >"$T_TMP/b.out" 2>&1
 rc=$?
 [ $rc = 0 ] && pass minram_vmm_exit || fail minram_vmm_exit "exit $rc: $(tail -n 3 "$T_TMP/b.out")"
 rm -f "$T_TMP/tmp-vmm.log"

@@ -1,19 +1,14 @@
-# Helpers for end-to-end tests that boot the Debian arm64 kernel under QEMU (TCG) with a
-# dvm initramfs (sourced after tests/lib.sh). Every boot is bounded by BOOT_TIMEOUT.
+# Helpers for end-to-end tests that boot an arm64 kernel under QEMU (TCG) with a dvm
+# initramfs (sourced after tests/lib.sh). Every boot is bounded by BOOT_TIMEOUT. The
+# kernel is chosen by DVM_TEST_KERNEL (debian, base, lean or an env file; see
+# tests/e2e/kernel.sh and docs/testing.md).
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-build}
 B="$ROOT/$BUILD/arm64"
 HOST_PACK="$ROOT/$BUILD/$(uname -m | sed s/amd64/x86_64/)/dvm-pack"
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-60}
 
-if [ ! -f "$ROOT/.cache/kernel.env" ]; then
-	echo "FAIL: e2e setup: no .cache/kernel.env (run scripts/setup)"
-	exit 1
-fi
-. "$ROOT/.cache/kernel.env"
-KERNEL_IMAGE="$ROOT/$KERNEL_IMAGE"
-MODULES_DIR="$ROOT/$MODULES_DIR"
-EXTRA_MODULES_DIR="$ROOT/$EXTRA_MODULES_DIR"
+. "$ROOT/tests/e2e/kernel.sh"
 
 # QEMU machine flags shared by DTB dumps and boots (memory layout must match).
 QEMU_MACHINE=(-M virt -cpu cortex-a57 -smp 1)
@@ -49,15 +44,17 @@ uio_test_dtsi() {
 EOF
 }
 
-# boot LOG INITRD APPEND [QEMU ARGS...]: boot until power-off, console to LOG. Returns
-# QEMU's status, or 124 on timeout. BOOT_SECONDS is set to the wall time.
+# boot LOG INITRD APPEND [QEMU ARGS...]: boot until power-off, console (ttyAMA0 or hvc0,
+# as the kernel's env says) to LOG. Returns QEMU's status, or 124 on timeout.
+# BOOT_SECONDS is set to the wall time. QEMU places the initramfs and its DTB by -m:
+# give enough RAM (there is no shared window here; vmm-sim places them itself).
 boot() {
 	local log=$1 initrd=$2 append=$3 t0 rc
 	shift 3
 	t0=$(date +%s.%N)
 	timeout --kill-after=5 "$BOOT_TIMEOUT" qemu-system-aarch64 "${QEMU_MACHINE[@]}" \
-		-nographic -no-reboot -monitor none -serial stdio \
-		-kernel "$KERNEL_IMAGE" -initrd "$initrd" -append "console=ttyAMA0 panic=-1 $append" \
+		-nographic -no-reboot -monitor none "${KERNEL_QEMU_CONSOLE[@]}" \
+		-kernel "$KERNEL_IMAGE" -initrd "$initrd" -append "console=$KERNEL_CONSOLE panic=-1 $append" \
 		"$@" </dev/null >"$log" 2>&1
 	rc=$?
 	BOOT_SECONDS=$(echo "$(date +%s.%N) - $t0" | bc)
@@ -93,6 +90,6 @@ blk_vm() {
 		fail "$name: pack the initramfs" "dvm-pack failed"
 		return 1
 	fi
-	"$VMM_SIM" blk --kernel "$KERNEL_IMAGE" --initrd "$T_TMP/$name.cpio.gz" --name "$name" \
+	"$VMM_SIM" blk "${VMM_KERNEL_ARGS[@]}" --initrd "$T_TMP/$name.cpio.gz" --name "$name" \
 		--timeout "${BLK_TIMEOUT:-150}" "$@"
 }

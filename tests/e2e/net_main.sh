@@ -15,6 +15,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/e2e/lib.sh
+kernel_needs "the restart phase stops the driver with SysRq-e" CONFIG_MAGIC_SYSRQ
 need_vmm_sim
 
 cat >"$T_TMP/net.conf" <<'CONF'
@@ -27,10 +28,10 @@ if ! pack_initrd "$T_TMP/net.cpio.gz" "$ROOT/rootfs/net-vm.spec" "$T_TMP/net.con
 	fail net-pack "dvm-pack failed"
 	exit 1
 fi
-"$VMM_SIM" net --kernel "$KERNEL_IMAGE" --initrd "$T_TMP/net.cpio.gz" --name net-named \
+"$VMM_SIM" net "${VMM_KERNEL_ARGS[@]}" --initrd "$T_TMP/net.cpio.gz" --name net-named \
 	--timeout "${NET_TIMEOUT:-150}" --seed "${E2E_SEED:-2121}" rx tx invalid nobuf indices race:2000 restart
 rc1=$?
-"$VMM_SIM" net --kernel "$KERNEL_IMAGE" --initrd "$T_TMP/net.cpio.gz" --name net-positional \
+"$VMM_SIM" net "${VMM_KERNEL_ARGS[@]}" --initrd "$T_TMP/net.cpio.gz" --name net-positional \
 	--timeout "${NET_TIMEOUT:-150}" --seed "${E2E_SEED:-2222}" --no-reg-names rx:60:300 tx:1200:1514 race:200
 rc2=$?
 sed 's/ --rx-capacity 512 --tx-capacity 512//' "$T_TMP/net.conf" >"$T_TMP/net-libvmm.conf"
@@ -38,7 +39,7 @@ if ! pack_initrd "$T_TMP/net-libvmm.cpio.gz" "$ROOT/rootfs/net-vm.spec" "$T_TMP/
 	fail net-libvmm-pack "dvm-pack failed"
 	exit 1
 fi
-"$VMM_SIM" net --kernel "$KERNEL_IMAGE" --initrd "$T_TMP/net-libvmm.cpio.gz" --name net-libvmm \
+"$VMM_SIM" net "${VMM_KERNEL_ARGS[@]}" --initrd "$T_TMP/net-libvmm.cpio.gz" --name net-libvmm \
 	--timeout "${NET_TIMEOUT:-150}" --libvmm --rx-capacity 384 --tx-capacity 1000 --seed "${E2E_SEED:-10}" \
 	rx tx invalid nobuf indices race:1000 restart
 rc3=$?

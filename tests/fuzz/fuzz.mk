@@ -18,7 +18,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -DDVM_UNIT_TEST -DDVM_FUZZ -Icore
 FUZZ_TARGETS += uio_blk
 fuzz_uio_blk_SRCS := tests/fuzz/fuzz_uio_blk.c tests/unit/blk_peer.c \
 	drivers/uio_blk/serve.c drivers/uio_blk/xlate.c drivers/uio_blk/journal.c \
-	core/iomem.c core/log.c core/cmdline.c
+	core/iomem.c core/log.c core/cmdline.c core/lockfile.c
 
 fuzz: $(HB)/gen/applets.h
 	$(Q)$(foreach t,$(sort $(FUZZ_TARGETS)),tests/fuzz/run '$(t)' '$(HB)/fuzz' '$(FUZZ_SECONDS)' \

@@ -1,6 +1,6 @@
 # Unit tests for core/ pieces owned by no single area.
 UNIT_TESTS += test_cmdline
-test_cmdline_SRCS := tests/unit/test_cmdline.c core/cmdline.c
+test_cmdline_SRCS := tests/unit/test_cmdline.c core/cmdline.c tests/unit/fake_sysfs.c
 UNIT_TESTS += test_modinfo
 test_modinfo_SRCS := tests/unit/test_modinfo.c core/modinfo.c
 UNIT_TESTS += test_fmt
@@ -11,3 +11,6 @@ UNIT_TESTS += test_strtol
 test_strtol_SRCS := tests/unit/test_strtol.c core/strtol.c
 UNIT_TESTS += test_strcspn
 test_strcspn_SRCS := tests/unit/test_strcspn.c core/strcspn.c
+UNIT_TESTS += test_modbuiltin
+test_modbuiltin_SRCS := tests/unit/test_modbuiltin.c core/modbuiltin.c core/cmdline.c \
+	tests/unit/fake_sysfs.c

@@ -1,7 +1,10 @@
 /* Kernel command line splitting, lookups and module parameter extraction. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "check.h"
 #include "cmdline.h"
+#include "fake_sysfs.h"
 
 TEST(get_value_and_bare_word)
 {
@@ -70,4 +73,49 @@ TEST(env_override_for_tests)
 	setenv("DVM_CMDLINE", "dvm.x=1", 1);
 	CHECK_STR(cmdline_read(), "dvm.x=1");
 	unsetenv("DVM_CMDLINE");
+}
+
+/* Without procfs the command line comes from the device tree: /chosen/bootargs, a
+ * NUL-terminated string property; /proc/cmdline wins when there. */
+TEST(load_from_device_tree)
+{
+	char buf[64];
+	const char *root = fake_root(), *got;
+	char proc[256], dt[256];
+
+	snprintf(proc, sizeof(proc), "%s/proc/cmdline", root);
+	snprintf(dt, sizeof(dt), "%s/sys/firmware/devicetree/base/chosen/bootargs", root);
+	got = cmdline_load(proc, dt, buf, sizeof(buf));
+	CHECK(!got);
+	CHECK_STR(buf, "");
+	fake_write("sys/firmware/devicetree/base/chosen/bootargs",
+		   "console=hvc0 dvm.loglevel=7 uio_pdrv_genirq.of_id=generic-uio");
+	/* the property's terminating NUL, as the kernel exposes it */
+	FILE *f = fopen(dt, "a");
+	CHECK(f && fputc(0, f) == 0 && !fclose(f));
+	got = cmdline_load(proc, dt, buf, sizeof(buf));
+	CHECK(got == dt);
+	CHECK_INT(strlen(buf), 61);
+	CHECK_INT(cmdline_get(buf, "dvm.loglevel", proc, sizeof(proc)), 1);
+	CHECK_STR(proc, "7");
+	snprintf(proc, sizeof(proc), "%s/proc/cmdline", root);
+	fake_write("proc/cmdline", "console=ttyAMA0 quiet\n");
+	got = cmdline_load(proc, dt, buf, sizeof(buf));
+	CHECK(got == proc);
+	CHECK_STR(buf, "console=ttyAMA0 quiet\n");
+	fake_cleanup();
+}
+
+/* A line longer than the buffer is cut, not overflowed. */
+TEST(load_truncates)
+{
+	char buf[8];
+	const char *root = fake_root();
+	char dt[256];
+
+	snprintf(dt, sizeof(dt), "%s/bootargs", root);
+	fake_write("bootargs", "0123456789abcdef");
+	CHECK(cmdline_load("/nonexistent/cmdline", dt, buf, sizeof(buf)) == dt);
+	CHECK_STR(buf, "0123456");
+	fake_cleanup();
 }

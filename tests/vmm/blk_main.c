@@ -33,6 +33,8 @@ const char blk_usage[] =
 	"Options:\n"
 	"  --kernel FILE       arm64 Image            --initrd FILE   initramfs\n"
 	"  --append WORDS      more kernel command-line words\n"
+	"  --console C         the kernel's console: ttyAMA0 (PL011, default) or hvc0\n"
+	"                      (virtio console, one port)\n"
 	"  --capacity N        entries per queue, as uio_blk --capacity (128)\n"
 	"  --depth N           requests in flight in mixed/kill (capacity)\n"
 	"  --data SIZES        data region sizes, comma-separated (2M,1M,1M): the first in\n"
@@ -77,7 +79,7 @@ const char blk_usage[] =
 	"  -v                  trace the layout, QEMU's command line and every request\n";
 
 struct opts {
-	const char *kernel, *initrd, *append, *log, *serial, *qemu, *dtb, *save_dtb;
+	const char *kernel, *initrd, *append, *console, *log, *serial, *qemu, *dtb, *save_dtb;
 	uint32_t cap, depth;
 	uint64_t data[MAX_REGIONS];
 	int ndata;
@@ -189,7 +191,7 @@ int blk_main(int argc, char **argv)
 	struct blk_run r = { 0 };
 	struct vm_cfg cfg = { 0 };
 	char dir[] = "/dev/shm/dvm-vmm-XXXXXX", path[300], base[300], log[300], sock[300];
-	char append[1024], bdcfg[300];
+	char bdcfg[300];
 	char **phases;
 	int nphases;
 	void *fdt;
@@ -206,6 +208,7 @@ int blk_main(int argc, char **argv)
 		} else if (!strcmp(a, "--kernel")) o.kernel = need(argc, argv, &i);
 		else if (!strcmp(a, "--initrd")) o.initrd = need(argc, argv, &i);
 		else if (!strcmp(a, "--append")) o.append = need(argc, argv, &i);
+		else if (!strcmp(a, "--console")) o.console = vm_console_arg(need(argc, argv, &i));
 		else if (!strcmp(a, "--capacity")) o.cap = (uint32_t)parse_uint(a, need(argc, argv, &i), 1024);
 		else if (!strcmp(a, "--depth")) o.depth = (uint32_t)parse_uint(a, need(argc, argv, &i), 1024);
 		else if (!strcmp(a, "--data")) parse_data(&o, need(argc, argv, &i));
@@ -302,6 +305,7 @@ int blk_main(int argc, char **argv)
 	v.zc_data = o.zc_data;
 	v.per_region = o.per_region;
 	blk_layout(&v, &win, o.cap, o.data, o.ndata);
+	shm_seal(&win);
 	disk_create(&d, dir, o.disk, o.seed);
 	if (o.keep)
 		cleanup_forget_file(d.path);
@@ -331,9 +335,8 @@ int blk_main(int argc, char **argv)
 	/* QEMU */
 	cfg.kernel = o.kernel;
 	cfg.initrd = o.initrd;
-	snprintf(append, sizeof(append), "console=ttyAMA0 panic=-1 sysrq_always_enabled%s%s",
-		 o.append ? " " : "", o.append ? o.append : "");
-	cfg.append = append;
+	cfg.append = o.append;
+	cfg.console = o.console;
 	argv_add(&cfg.extra, "-drive");
 	if (o.bad_block != ~0ull) {
 		/* blkdebug between the raw format and the file: EIO for any read or write
@@ -377,6 +380,7 @@ int blk_main(int argc, char **argv)
 	if (!o.keep)
 		cleanup_run_files();
 	msg("driver ready %.2f s after QEMU started", (double)(now_ns() - t0) / 1e9);
+	vm_check_ram(&the_vm, &cfg);
 
 	r.v = &v;
 	r.d = &d;
@@ -442,6 +446,7 @@ int blk_main(int argc, char **argv)
 		else
 			pass("driver restarts", "%d, as expected", wanted);
 	}
+	shm_check_sealed(&win);
 	msg("%llu requests, %llu interrupts injected, %llu doorbell rings", (unsigned long long)v.submitted,
 	    (unsigned long long)qt.injected, (unsigned long long)v.db.rings);
 	qtest_sync(&qt);

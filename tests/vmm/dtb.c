@@ -243,6 +243,72 @@ void dtb_check_same_uio(const void *want, const void *got)
 		}
 }
 
+/* The first memory node other than keep (negative: none), or a negative libfdt error. */
+static int other_memory_node(const void *fdt, int keep)
+{
+	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
+
+	while (node >= 0 && node == keep)
+		node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7);
+	return node;
+}
+
+void dtb_set_memory(void *fdt, uint64_t base, uint64_t size)
+{
+	int root = fdt_path_offset(fdt, "/"), node, ac, sc, n;
+	char name[64];
+	uint8_t reg[16];
+
+	chk(root, "/");
+	ac = cells(fdt, root, "#address-cells", 2);
+	sc = cells(fdt, root, "#size-cells", 1);
+	snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)base);
+	/* QEMU names its NUMA node 0 memory@BASE; keeping that node keeps its numa-node-id
+	 * (the CPUs name node 0 too) */
+	node = fdt_subnode_offset(fdt, root, name);
+	if (node == -FDT_ERR_NOTFOUND) {
+		node = fdt_add_subnode(fdt, root, name);
+		chk(node, name);
+		chk(fdt_setprop_string(fdt, node, "device_type", "memory"), "memory device_type");
+	}
+	chk(node, name);
+	n = put_reg(reg, ac, sc, base, size);
+	chk(fdt_setprop(fdt, node, "reg", reg, n), "memory reg");
+	/* offsets move on each deletion: look again every time */
+	for (;;) {
+		int other = other_memory_node(fdt, node);
+
+		if (other == -FDT_ERR_NOTFOUND)
+			break;
+		chk(other, "memory nodes");
+		chk(fdt_del_node(fdt, other), "delete a memory node");
+		node = fdt_subnode_offset(fdt, root, name);
+		chk(node, name);
+	}
+	/* the distance map names the window's NUMA node, which is no memory now */
+	node = fdt_path_offset(fdt, "/distance-map");
+	if (node >= 0)
+		chk(fdt_del_node(fdt, node), "delete /distance-map");
+}
+
+void dtb_set_chosen(void *fdt, const char *bootargs, uint64_t initrd_start, uint64_t initrd_end)
+{
+	int node = fdt_path_offset(fdt, "/chosen");
+
+	if (node == -FDT_ERR_NOTFOUND)
+		node = fdt_add_subnode(fdt, fdt_path_offset(fdt, "/"), "chosen");
+	chk(node, "/chosen");
+	chk(fdt_setprop_string(fdt, node, "bootargs", bootargs), "/chosen bootargs");
+	chk(fdt_setprop_u64(fdt, node, "linux,initrd-start", initrd_start), "linux,initrd-start");
+	chk(fdt_setprop_u64(fdt, node, "linux,initrd-end", initrd_end), "linux,initrd-end");
+}
+
+uint32_t dtb_size(void *fdt)
+{
+	chk(fdt_pack(fdt), "pack");
+	return fdt_totalsize(fdt);
+}
+
 void dtb_save(void *fdt, const char *path)
 {
 	int fd;

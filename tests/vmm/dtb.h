@@ -1,6 +1,8 @@
 /* The driver VM's device tree: QEMU's own DTB for the machine, plus a reserved-memory
- * no-map node covering the shared window (so Linux never uses it as RAM) and generic-uio
- * nodes whose reg entries are the regions laid out in the window, edited with libfdt. */
+ * no-map node covering the shared window and generic-uio nodes whose reg entries are the
+ * regions laid out in the window, edited with libfdt. For the boot, its memory is guest
+ * RAM only (the window is no memory node) and /chosen names the command line and the
+ * initramfs, which vmm-sim places itself (qemu.c). */
 #ifndef VMM_DTB_H
 #define VMM_DTB_H
 #include <stdint.h>
@@ -40,7 +42,17 @@ void dtb_add_region(void *fdt, const char *region, uint64_t gpa, uint64_t size, 
  * and property that differ. */
 void dtb_check_same_uio(const void *want, const void *got);
 
+/* Guest RAM is exactly [base, base + size): the memory node at base gets that reg, every
+ * other memory node (QEMU's node for the shared window) and /distance-map go. */
+void dtb_set_memory(void *fdt, uint64_t base, uint64_t size);
+
+/* /chosen: bootargs, and linux,initrd-start/end (end exclusive) as 64-bit cells. */
+void dtb_set_chosen(void *fdt, const char *bootargs, uint64_t initrd_start, uint64_t initrd_end);
+
 /* Write the DTB (packed) to path. */
 void dtb_save(void *fdt, const char *path);
+
+/* Its size once packed, as dtb_save writes it. */
+uint32_t dtb_size(void *fdt);
 
 #endif

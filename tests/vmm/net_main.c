@@ -33,6 +33,7 @@ const char net_usage[] =
 	"                   (rdinit), best of R (3) rounds of S (3) seconds each\n"
 	"Options:\n"
 	"  --kernel FILE  --initrd FILE  --append WORDS\n"
+	"  --console C    the kernel's console: ttyAMA0 (PL011, default) or hvc0\n"
 	"  --rx-capacity N  --tx-capacity N   queue entries, as uio_net's (512)\n"
 	"  --tx-region SIZE  each of the 3 client TX regions (256K)\n"
 	"  --window SIZE (4M)  --ram MIB (128)  --spi-rx N (13)  --spi-tx N (14)\n"
@@ -78,7 +79,8 @@ int net_main(int argc, char **argv)
 					    "restart" };
 	static const char *const known[] = { "rx", "tx", "invalid", "nobuf", "indices", "race",
 					     "restart", "bench" };
-	const char *kernel = 0, *initrd = 0, *append = 0, *log_opt = 0, *qemu = 0, *dtb = 0, *save_dtb = 0;
+	const char *kernel = 0, *initrd = 0, *append = 0, *console = 0, *log_opt = 0, *qemu = 0,
+		   *dtb = 0, *save_dtb = 0;
 	uint32_t rx_cap = 512, tx_cap = 512;
 	uint64_t txr = 256 << 10, window = 4 << 20, seed = now_ns();
 	unsigned ram = 128, timeout = 180, stall = 5;
@@ -89,7 +91,6 @@ int net_main(int argc, char **argv)
 	struct net_run r = { 0 };
 	struct vm_cfg cfg = { 0 };
 	char dir[] = "/dev/shm/dvm-net-XXXXXX", base[300], path[300], log[300], sock[300];
-	char cmdline[1024];
 	const char **ph;
 	void *fdt;
 	uint64_t t0;
@@ -103,6 +104,7 @@ int net_main(int argc, char **argv)
 		} else if (!strcmp(a, "--kernel")) kernel = need(argc, argv, &i);
 		else if (!strcmp(a, "--initrd")) initrd = need(argc, argv, &i);
 		else if (!strcmp(a, "--append")) append = need(argc, argv, &i);
+		else if (!strcmp(a, "--console")) console = vm_console_arg(need(argc, argv, &i));
 		else if (!strcmp(a, "--rx-capacity")) rx_cap = (uint32_t)parse_uint(a, need(argc, argv, &i), 32768);
 		else if (!strcmp(a, "--tx-capacity")) tx_cap = (uint32_t)parse_uint(a, need(argc, argv, &i), 32768);
 		else if (!strcmp(a, "--tx-region")) txr = parse_size(a, need(argc, argv, &i));
@@ -170,6 +172,7 @@ int net_main(int argc, char **argv)
 	v.libvmm = libvmm;
 	net_layout(&v, &win, rx_cap, tx_cap, txr);
 	memcpy(v.mac, "\x52\x54\x00\x12\x34\x56", 6);
+	shm_seal(&win);
 
 	snprintf(base, sizeof(base), "%s/qemu.dtb", dir);
 	snprintf(path, sizeof(path), "%s/vm.dtb", dir);
@@ -196,9 +199,8 @@ int net_main(int argc, char **argv)
 	wire_open(&v, &our_port, qemu_port);
 	cfg.kernel = kernel;
 	cfg.initrd = initrd;
-	snprintf(cmdline, sizeof(cmdline), "console=ttyAMA0 panic=-1 sysrq_always_enabled%s%s",
-		 append ? " " : "", append ? append : "");
-	cfg.append = cmdline;
+	cfg.append = append;
+	cfg.console = console;
 	argv_add(&cfg.extra, "-netdev");
 	argv_add(&cfg.extra, "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=%d,"
 		 "remote.type=inet,remote.host=127.0.0.1,remote.port=%d", qemu_port, our_port);
@@ -236,6 +238,7 @@ int net_main(int argc, char **argv)
 		cleanup_run_files();
 	if (!phase_is(ph[0], "bench")) {
 		msg("driver serving %.2f s after QEMU started", (double)(now_ns() - t0) / 1e9);
+		vm_check_ram(&net_vm, &cfg);
 		if (console_count(net_vm.log_fd, "uio_net: eth0: MTU 1500, MAC 52:54:00:12:34:56, "
 				  "up, promiscuous") != 1)
 			fail("start line", "no 'uio_net: eth0: MTU 1500, MAC 52:54:00:12:34:56, up, "
@@ -286,6 +289,7 @@ int net_main(int argc, char **argv)
 		else
 			pass("driver restarts", "%d, as expected", want);
 	}
+	shm_check_sealed(&win);
 	msg("%llu frames host->RX, %llu TX->host, %llu other guest frames, %llu IRQs injected, "
 	    "doorbells %llu rx / %llu tx", (unsigned long long)v.rx_got,
 	    (unsigned long long)v.tx_got, (unsigned long long)v.other_frames,

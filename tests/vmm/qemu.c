@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "dtb.h"
 #include "qemu.h"
 
 static const char *qemu_bin(const struct vm_cfg *c)
@@ -144,6 +145,143 @@ void vm_dumpdtb(const struct vm_cfg *c, const char *out)
 	}
 }
 
+const char *vm_console_arg(const char *s)
+{
+	if (strcmp(s, "ttyAMA0") && strcmp(s, "hvc0"))
+		die("--console: '%s' is not ttyAMA0 (PL011) or hvc0 (virtio console)", s);
+	return s;
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint64_t file_size(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	off_t len;
+
+	if (fd < 0)
+		die("cannot open %s: %s", path, strerror(errno));
+	len = lseek(fd, 0, SEEK_END);
+	close(fd);
+	if (len <= 0)
+		die("%s is empty or unreadable", path);
+	return (uint64_t)len;
+}
+
+/* The arm64 Image header (Documentation/arch/arm64/booting.rst): text_offset at 8,
+ * image_size (the kernel's whole footprint, BSS included) at 16, "ARM\x64" at 56. */
+static void image_header(const char *path, uint64_t *text_offset, uint64_t *image_size)
+{
+	uint8_t h[64];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die("cannot open %s: %s", path, strerror(errno));
+	if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h))
+		die("%s: shorter than an arm64 Image header", path);
+	close(fd);
+	if (memcmp(h + 56, "ARM\x64", 4))
+		die("%s: no arm64 Image magic at offset 56 (a compressed vmlinuz? give the raw "
+		    "Image)", path);
+	*text_offset = le64(h + 8);
+	*image_size = le64(h + 16);
+	if (*text_offset % PAGE || *text_offset >= (2u << 20))
+		die("%s: text_offset 0x%llx is not a multiple of 4 KiB below 2 MiB", path,
+		    (unsigned long long)*text_offset);
+	if (!*image_size)
+		die("%s: image_size is 0 (a kernel before 3.17): its footprint is unknown, so "
+		    "the initramfs cannot be placed safely", path);
+}
+
+/* Kernel at RAM + 2 MiB + text_offset; the initramfs on the next page above image_size
+ * (above the BSS, which the kernel clears); the DTB on the page after it, moved to the
+ * next 2 MiB boundary if it would cross one (the kernel maps it in one 2 MiB block). */
+static void place(struct vm_images *m, const struct vm_cfg *c, uint32_t dtb_bytes)
+{
+	uint64_t text_offset, image_size, initrd_bytes = file_size(c->initrd);
+	uint64_t ram_end = GUEST_RAM_BASE + ((uint64_t)c->ram_mb << 20);
+
+	image_header(c->kernel, &text_offset, &image_size);
+	if (image_size < file_size(c->kernel))
+		die("%s: image_size %llu is smaller than the file (%llu bytes)", c->kernel,
+		    (unsigned long long)image_size, (unsigned long long)file_size(c->kernel));
+	m->kernel = GUEST_RAM_BASE + GUEST_KERNEL_BASE_OFF + text_offset;
+	m->kernel_end = m->kernel + image_size;
+	m->initrd = round_up(m->kernel_end, PAGE);
+	m->initrd_end = m->initrd + initrd_bytes;
+	m->dtb = round_up(m->initrd_end, PAGE);
+	if ((m->dtb >> 21) != ((m->dtb + dtb_bytes - 1) >> 21))
+		m->dtb = round_up(m->dtb, 2u << 20);
+	m->dtb_end = m->dtb + dtb_bytes;
+	if (m->dtb_end > ram_end)
+		die("--ram %u MiB is too small for the boot images: kernel at +%llu KiB with "
+		    "image_size %llu KiB, initramfs %llu KiB, DTB %u bytes end at +%llu KiB",
+		    c->ram_mb, (unsigned long long)(m->kernel - GUEST_RAM_BASE) >> 10,
+		    (unsigned long long)image_size >> 10, (unsigned long long)initrd_bytes >> 10,
+		    dtb_bytes, (unsigned long long)(m->dtb_end - GUEST_RAM_BASE + 1023) >> 10);
+	trace("images: kernel 0x%llx-0x%llx, initramfs 0x%llx-0x%llx, DTB 0x%llx-0x%llx, RAM "
+	      "0x%llx-0x%llx", (unsigned long long)m->kernel, (unsigned long long)m->kernel_end,
+	      (unsigned long long)m->initrd, (unsigned long long)m->initrd_end,
+	      (unsigned long long)m->dtb, (unsigned long long)m->dtb_end,
+	      (unsigned long long)GUEST_RAM_BASE, (unsigned long long)ram_end);
+}
+
+/* Rewrite the DTB file for the boot: guest RAM only, /chosen, then place everything
+ * (the initramfs addresses are 64-bit cells, so the DTB's size does not depend on them). */
+static void finish_dtb(struct vm_images *m, const struct vm_cfg *c, const char *path)
+{
+	char bootargs[1024];
+	void *fdt = dtb_load(path);
+
+	if ((size_t)snprintf(bootargs, sizeof(bootargs), "console=%s panic=-1 sysrq_always_enabled%s%s",
+			     c->console ? c->console : "ttyAMA0", c->append ? " " : "",
+			     c->append ? c->append : "") >= sizeof(bootargs))
+		die("kernel command line longer than %zu bytes", sizeof(bootargs) - 1);
+	dtb_set_memory(fdt, GUEST_RAM_BASE, (uint64_t)c->ram_mb << 20);
+	dtb_set_chosen(fdt, bootargs, 0, 0);
+	place(m, c, dtb_size(fdt));
+	dtb_set_chosen(fdt, bootargs, m->initrd, m->initrd_end);
+	if (dtb_size(fdt) != m->dtb_end - m->dtb)
+		die("device tree: its size changed while placing it");
+	dtb_save(fdt, path);
+	free(fdt);
+}
+
+/* The boot stub, as libvmm's guest_start() sets the boot CPU: x0 = DTB, x1..x3 = 0,
+ * branch to the kernel. Position-independent (literal loads), written as five 64-bit
+ * words by generic loaders: no file to clean up. */
+static void stub_args(struct argv *a, const struct vm_images *m)
+{
+	static const uint32_t code[6] = {
+		0x580000c0, /* ldr x0, .+24 (dtb) */
+		0xaa1f03e1, /* mov x1, xzr */
+		0xaa1f03e2, /* mov x2, xzr */
+		0xaa1f03e3, /* mov x3, xzr */
+		0x58000084, /* ldr x4, .+16 (entry) */
+		0xd61f0080, /* br x4 */
+	};
+	uint64_t words[5], at = GUEST_RAM_BASE + GUEST_STUB_OFF;
+
+	for (int i = 0; i < 3; i++)
+		words[i] = code[2 * i] | (uint64_t)code[2 * i + 1] << 32;
+	words[3] = m->dtb;
+	words[4] = m->kernel;
+	for (int i = 0; i < 5; i++) {
+		argv_add(a, "-device");
+		argv_add(a, "loader,addr=0x%llx,data=0x%llx,data-len=8",
+			 (unsigned long long)(at + 8 * i), (unsigned long long)words[i]);
+	}
+	argv_add(a, "-device");
+	argv_add(a, "loader,addr=0x%llx,cpu-num=0", (unsigned long long)at);
+}
+
 void vm_start(struct vm *v, const struct vm_cfg *c, const char *dtb, const char *log,
 	      const char *sock)
 {
@@ -153,26 +291,40 @@ void vm_start(struct vm *v, const struct vm_cfg *c, const char *dtb, const char 
 	memset(v, 0, sizeof(*v));
 	snprintf(v->log, sizeof(v->log), "%s", log);
 	snprintf(v->sock, sizeof(v->sock), "%s", sock);
+	v->hvc = c->console && !strcmp(c->console, "hvc0");
+	finish_dtb(&v->img, c, dtb);
 	machine_args(&a, c, 1);
 	/* The console: stdio through a mux, so "C-a b" on our pipe sends a BREAK. */
 	argv_add(&a, "-chardev");
 	argv_add(&a, "stdio,id=con,mux=on,signal=off");
-	argv_add(&a, "-serial");
-	argv_add(&a, "chardev:con");
+	if (v->hvc) {
+		/* one port: the default 31 cost the guest ~8 MiB of RAM */
+		argv_add(&a, "-serial");
+		argv_add(&a, "none");
+		argv_add(&a, "-device");
+		argv_add(&a, "virtio-serial-device,max_ports=1");
+		argv_add(&a, "-device");
+		argv_add(&a, "virtconsole,chardev=con");
+	} else {
+		argv_add(&a, "-serial");
+		argv_add(&a, "chardev:con");
+	}
 	argv_add(&a, "-accel");
 	argv_add(&a, "tcg");
 	argv_add(&a, "-qtest");
 	argv_add(&a, "unix:%s,server=on,wait=off", sock);
 	argv_add(&a, "-qtest-log");
 	argv_add(&a, "/dev/null");
-	argv_add(&a, "-kernel");
-	argv_add(&a, "%s", c->kernel);
-	argv_add(&a, "-initrd");
-	argv_add(&a, "%s", c->initrd);
-	argv_add(&a, "-append");
-	argv_add(&a, "%s", c->append);
-	argv_add(&a, "-dtb");
-	argv_add(&a, "%s", dtb);
+	argv_add(&a, "-device");
+	argv_add(&a, "loader,file=%s,addr=0x%llx,force-raw=on", c->kernel,
+		 (unsigned long long)v->img.kernel);
+	argv_add(&a, "-device");
+	argv_add(&a, "loader,file=%s,addr=0x%llx,force-raw=on", c->initrd,
+		 (unsigned long long)v->img.initrd);
+	argv_add(&a, "-device");
+	argv_add(&a, "loader,file=%s,addr=0x%llx,force-raw=on", dtb,
+		 (unsigned long long)v->img.dtb);
+	stub_args(&a, &v->img);
 	for (int i = 0; i < c->extra.n; i++)
 		argv_add(&a, "%s", c->extra.v[i]);
 	trace_argv("boot", &a);
@@ -187,17 +339,87 @@ void vm_start(struct vm *v, const struct vm_cfg *c, const char *dtb, const char 
 	argv_free(&a);
 }
 
-int vm_alive(struct vm *v)
+void vm_check_ram(struct vm *v, const struct vm_cfg *c)
 {
-	pid_t r;
+	char line[1024], *p;
+	unsigned long avail, total;
 
+	if (!console_find(v->log_fd, "Memory: ", line, sizeof(line)) ||
+	    !(p = strstr(line, "Memory: ")) ||
+	    sscanf(p, "Memory: %luK/%luK available", &avail, &total) != 2) {
+		msg("guest RAM not checked: no 'Memory: ...K/...K available' line on the console "
+		    "(a kernel without printk, quiet, or hvc0, which starts after that line)");
+		return;
+	}
+	if (total != (unsigned long)c->ram_mb << 10)
+		fail("guest RAM", "the kernel counts %lu KiB of RAM, --ram is %u MiB = %u KiB (%s)",
+		     total, c->ram_mb, c->ram_mb << 10, p);
+	else
+		pass("guest RAM", "the kernel counts exactly %u MiB (%luK/%luK available)",
+		     c->ram_mb, avail, total);
+}
+
+/* Console lines after which the guest cannot serve: the run fails at once. */
+static const char *const guest_fatal[] = {
+	"Kernel panic - not syncing",
+	"Out of memory: Killed process",
+	"Attempted to kill init",
+};
+
+/* Look at the console's complete lines not looked at yet; die on a fatal one. */
+static void scan_console(struct vm *v)
+{
+	char buf[8192];
+	ssize_t n;
+
+	if (v->log_fd < 0)
+		return;
+	while ((n = pread(v->log_fd, buf, sizeof(buf) - 1, v->scanned)) > 0) {
+		char *line = buf, *nl;
+
+		buf[n] = 0;
+		while ((nl = memchr(line, '\n', (size_t)(buf + n - line)))) {
+			*nl = 0;
+			for (size_t i = 0; i < sizeof(guest_fatal) / sizeof(guest_fatal[0]); i++)
+				if (strstr(line, guest_fatal[i])) {
+					line[strcspn(line, "\r")] = 0;
+					die("the guest cannot go on: %s", line);
+				}
+			line = nl + 1;
+		}
+		if (line == buf) {
+			/* a line longer than the buffer: skip what we have of it */
+			v->scanned += n;
+			continue;
+		}
+		v->scanned += line - buf;
+		if (n < (ssize_t)sizeof(buf) - 1)
+			break;
+	}
+}
+
+static int reaped(struct vm *v)
+{
 	if (v->exited || !v->pid)
-		return 0;
-	r = waitpid(v->pid, &v->status, WNOHANG);
-	if (r == v->pid) {
+		return 1;
+	if (waitpid(v->pid, &v->status, WNOHANG) == v->pid) {
 		v->exited = 1;
 		cleanup_forget_pid(v->pid);
+		return 1;
+	}
+	return 0;
+}
+
+int vm_alive(struct vm *v)
+{
+	uint64_t t;
+
+	if (reaped(v))
 		return 0;
+	t = now_ns();
+	if (t - v->scanned_at >= 20000000u) {
+		v->scanned_at = t;
+		scan_console(v);
 	}
 	return 1;
 }
@@ -206,11 +428,12 @@ void vm_stop(struct vm *v)
 {
 	if (!v->pid)
 		return;
-	if (vm_alive(v)) {
+	/* reaped(), not vm_alive(): what the guest prints while stopping does not matter */
+	if (!reaped(v)) {
 		kill(v->pid, SIGTERM);
-		for (int i = 0; i < 200 && vm_alive(v); i++)
+		for (int i = 0; i < 200 && !reaped(v); i++)
 			sleep_us(10000);
-		if (vm_alive(v)) {
+		if (!reaped(v)) {
 			kill(v->pid, SIGKILL);
 			waitpid(v->pid, &v->status, 0);
 			v->exited = 1;
@@ -225,11 +448,11 @@ void vm_stop(struct vm *v)
 
 void vm_sysrq(struct vm *v, char key)
 {
-	char brk[2] = { 1, 'b' };
+	char brk[2] = { 1, 'b' }, ctl_o = 0x0f;
 
-	/* The BREAK arms SysRq for the next character; a short pause keeps the two apart
-	 * in the UART's receive path. */
-	if (write(v->con_fd, brk, 2) != 2)
+	/* The BREAK (hvc: ^O) arms SysRq for the next character; a short pause keeps the
+	 * two apart in the UART's receive path. */
+	if (v->hvc ? write(v->con_fd, &ctl_o, 1) != 1 : write(v->con_fd, brk, 2) != 2)
 		die("cannot write to the console pipe: %s", strerror(errno));
 	sleep_us(50000);
 	if (write(v->con_fd, &key, 1) != 1)
@@ -296,6 +519,29 @@ int console_count(int log_fd, const char *needle)
 			n++;
 	fclose(f);
 	return n;
+}
+
+int console_find(int log_fd, const char *needle, char *buf, size_t n)
+{
+	int fd, found = 0;
+	FILE *f;
+
+	if (log_fd < 0 || !n)
+		return 0;
+	fd = dup(log_fd);
+	f = fd >= 0 ? fdopen(fd, "r") : 0;
+	if (!f)
+		die("cannot read the console log: %s", strerror(errno));
+	rewind(f);
+	while (!found && fgets(buf, (int)n, f))
+		if (strstr(buf, needle)) {
+			buf[strcspn(buf, "\r\n")] = 0;
+			found = 1;
+		}
+	fclose(f);
+	if (!found)
+		buf[0] = 0;
+	return found;
 }
 
 /* schedstat's first field: time on the CPU in ns (falls back to stat's utime + stime). */

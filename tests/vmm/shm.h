@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #define PAGE 4096u
+#define SHM_MAX_REGIONS 32
 
 struct shm_win {
 	char path[256];
@@ -15,6 +16,9 @@ struct shm_win {
 	uint64_t size;
 	uint64_t gpa;     /* guest-physical address of byte 0 */
 	uint64_t used;    /* allocator: bytes handed out so far */
+	/* the regions handed out, for shm_seal (holes and the tail are the rest) */
+	struct { uint64_t off, size; } region[SHM_MAX_REGIONS];
+	int nregion;
 };
 
 /* Create DIR/window (size bytes, zero-filled) and map it; gpa is where the guest sees
@@ -27,6 +31,13 @@ uint64_t shm_alloc(struct shm_win *w, const char *what, uint64_t size, uint64_t 
 
 /* Skip size bytes (a deliberate hole between regions). */
 void shm_skip(struct shm_win *w, uint64_t size);
+
+/* Fill every byte of the window outside the regions handed out (alignment gaps, holes,
+ * the unused tail) with a pattern before the boot; shm_check_sealed then reports
+ * (PASS/FAIL "window: ...") whether anything wrote there: QEMU loading boot images into
+ * the window, or the guest using window pages as RAM. */
+void shm_seal(struct shm_win *w);
+void shm_check_sealed(const struct shm_win *w);
 
 static inline void *shm_ptr(const struct shm_win *w, uint64_t off) { return w->mem + off; }
 static inline uint64_t shm_gpa(const struct shm_win *w, uint64_t off) { return w->gpa + off; }
