@@ -23,7 +23,7 @@ minram_of() {
 		'service blk restart=never uio_blk --device /dev/vda --capacity 128 --notify page' >"$T_TMP/$1.conf"
 	pack_initrd "$T_TMP/$1.cpio.gz" "$T_TMP/vm.spec" "$T_TMP/$1.conf" || return 1
 	TMPDIR="$T_TMP/tmp" "$HOST_PACK" minram -k "$KERNEL_IMAGE" -i "$T_TMP/$1.cpio.gz" -d "$T_TMP/virt.dtb" \
-		--ready-cmd "$VMM_SIM blk --kernel \"\$DVM_KERNEL\" --initrd \"\$DVM_INITRD\" --ram \$DVM_RAM_MB --disk 1M --timeout 25 $3" \
+		--ready-cmd "$VMM_SIM blk --kernel \"\$DVM_KERNEL\" --console $KERNEL_CONSOLE --initrd \"\$DVM_INITRD\" --ram \$DVM_RAM_MB --disk 1M --timeout 25 $3" \
 		--min 40M --max 80M --timeout 40 -o "$T_TMP/$1" >"$T_TMP/$1.out" 2>&1
 	sed -n 's/^minimum: \([0-9]*\) MiB.*/\1/p' "$T_TMP/$1.out"
 }
