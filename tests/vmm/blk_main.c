@@ -305,6 +305,8 @@ int blk_main(int argc, char **argv)
 	v.zc_data = o.zc_data;
 	v.per_region = o.per_region;
 	blk_layout(&v, &win, o.cap, o.data, o.ndata);
+	for (int i = 0; i < o.zc_data && i < v.nreg; i++)
+		cfg.zc_bytes += v.reg[i].size; /* memory nodes: the kernel counts them */
 	shm_seal(&win);
 	disk_create(&d, dir, o.disk, o.seed);
 	if (o.keep)
