@@ -41,6 +41,9 @@ static int add_region(struct blk_shm *s, const struct uio_dev *d, int m)
 	s->region[s->nregions].paddr = mp->addr;
 	s->region[s->nregions].size = mp->size;
 	s->region[s->nregions].mem = mp->mem;
+	s->region[s->nregions].uio = d->num;
+	s->region[s->nregions].map = m;
+	s->region[s->nregions].zc = 0;
 	s->nregions++;
 	return 0;
 }

@@ -4,6 +4,7 @@
  *   serve.c    the request engine-independent core: take, validate, schedule, publish
  *   journal.c  restart journal (exactly-once answers across SIGKILL + restart)
  *   info.c     open the backing device, fill and publish storage info
+ *   zc.c       zero-copy: which data regions the device may transfer to directly
  *   eng_uring.c / eng_sync.c   I/O engines: io_uring, or pread/pwrite + poll
  *   eng_null.c the bench's null device (built only with -DDVM_BENCH_NULLDEV)
  *   main.c     options, set-up, the event loop
@@ -17,12 +18,17 @@
 
 #define BLK_MAX_REGIONS 16
 #define BLK_MAX_DEPTH 256
+#define BLK_POLL_US_DEFAULT 300 /* --poll-us: see docs/uio_blk.md "Polling" */
+#define BLK_STR_(x) #x
+#define BLK_STR(x) BLK_STR_(x)
 
 /* ---- shared memory ---------------------------------------------------------------- */
 
 struct blk_region {
 	uint64_t paddr, size; /* physical address (sysfs addr) and size */
 	volatile uint8_t *mem;
+	int uio, map;         /* uioN and map index it came from */
+	int zc;               /* zero-copy: device I/O straight to and from mem (zc.c) */
 };
 
 struct blk_shm {
@@ -66,7 +72,9 @@ struct blk_io {
 	uint32_t ridx;  /* request index it serves */
 	uint32_t len;   /* bytes */
 	uint64_t off;   /* byte offset on the device */
-	void *buf;      /* page-aligned bounce buffer of the slot (chunk bytes) */
+	void *buf;      /* what the device reads or writes: bounce or the region itself */
+	void *bounce;   /* page-aligned bounce buffer of the slot (chunk bytes) */
+	uint8_t zc;     /* buf is in a data region: no copy */
 	uint32_t gen;   /* FLUSH: write generation it makes durable */
 	int res;        /* at completion: bytes transferred or -errno */
 };
@@ -83,6 +91,11 @@ struct blk_engine {
 	int (*wait)(struct blk_engine *e, struct blk_srv *s);
 	/* Notify the peer (after responses were published). */
 	void (*notify)(struct blk_engine *e);
+	/* Polling (--poll-us): with defer_enable set, wait() leaves the interrupt disabled
+	 * after an event (masked = 1) and the loop re-enables it with irq_enable() (NULL
+	 * in engines without interrupts) before it sleeps. */
+	void (*irq_enable)(struct blk_engine *e);
+	int defer_enable, masked;
 };
 
 /* ---- restart journal -------------------------------------------------------------- */
@@ -120,6 +133,7 @@ struct blk_entry {
 	uint16_t done;          /* blocks transferred */
 	uint8_t state, status;
 	uint8_t single;         /* after a failed multi-block I/O: one block at a time */
+	uint8_t zc;             /* buf is in a zero-copy region */
 };
 
 struct blk_srv {
@@ -142,6 +156,9 @@ struct blk_srv {
 	int stopping, notify;
 	int bad_req, bad_resp;   /* inconsistent-index warnings already logged */
 	uint64_t nreq;           /* requests answered */
+	unsigned zc_align;       /* zero-copy: buffer alignment (>= 4096, >= logical block) */
+	unsigned lbs;            /* zero-copy: logical block size; offsets, lengths multiple */
+	uint64_t nzc, nzc_copy;  /* I/Os in zero-copy regions: direct; copied (alignment) */
 #ifdef DVM_UNIT_TEST
 	int crash_at, crashed;   /* tests: abandon publishing at step crash_at */
 #endif
@@ -158,6 +175,13 @@ void blk_srv_kick(struct blk_srv *s);
 
 /* An engine reports io finished (io->res set). */
 void blk_srv_done(struct blk_srv *s, struct blk_io *io);
+
+/* Whether take() or publish() could make progress now (new requests it may take, or a
+ * finished answer it may publish); reads the queues, changes nothing. */
+int blk_srv_pending(struct blk_srv *s);
+
+/* Spin for at most us microseconds until blk_srv_pending(); 1 when it became true. */
+int blk_srv_poll(struct blk_srv *s, unsigned us);
 
 /* Requests being served (taken, not yet answered), and I/O slots in use. */
 static inline unsigned blk_srv_busy(const struct blk_srv *s) { return s->ntaken; }
@@ -189,6 +213,25 @@ void blk_read_serial(char serial[64], const char *root, unsigned maj, unsigned m
 
 /* Write storage info (everything but ready), then set ready with a release store. */
 void blk_info_publish(volatile uint8_t *info, const struct blk_dev *d, uint16_t queue_depth);
+
+/* ---- zero-copy (zc.c) -------------------------------------------------------------- */
+
+/* Decide, and log, for each data region whether device I/O may use it directly: not
+ * disabled (off), the device open O_DIRECT (direct), the map page-backed (dvm_uio's
+ * /sys/class/uio/uioN/version under root) and direct I/O accepted on the mapping (probed
+ * through s->bounce: after blk_srv_init). Sets s->zc_align and s->lbs from the logical
+ * block size. Returns the zero-copy regions. */
+int blk_zc_setup(struct blk_srv *s, const char *root, int direct, unsigned lbs, int off);
+
+/* The page-backed maps of uioN per dvm_uio's version string ("dvm_uio pages=0xM"),
+ * bit i for map i; 0 for any other driver or when unreadable. */
+unsigned blk_zc_pages(const char *root, int num);
+
+/* Whether an I/O of len bytes at device offset off may use p directly (O_DIRECT rules). */
+static inline int blk_zc_fits(const struct blk_srv *s, const void *p, uint32_t len, uint64_t off)
+{
+	return !((uintptr_t)p % s->zc_align) && !(len % s->lbs) && !(off % s->lbs);
+}
 
 /* ---- engines ---------------------------------------------------------------------- */
 

@@ -57,7 +57,10 @@ static int sync_wait(struct blk_engine *e, struct blk_srv *srv)
 			return r;
 		}
 		ev |= BLK_EV_IRQ;
-		uio_irq_enable(s->n->ctl_fd);
+		if (e->defer_enable)
+			e->masked = 1; /* the loop re-enables it when idle */
+		else
+			uio_irq_enable(s->n->ctl_fd);
 	}
 	if (p[1].revents & POLLIN) {
 		struct signalfd_siginfo si;
@@ -68,6 +71,12 @@ static int sync_wait(struct blk_engine *e, struct blk_srv *srv)
 		blk_srv_done(srv, s->done[i]);
 	s->ndone = 0;
 	return ev;
+}
+
+static void sync_irq_enable(struct blk_engine *e)
+{
+	uio_irq_enable(((struct sync_eng *)e)->n->ctl_fd);
+	e->masked = 0;
 }
 
 static void sync_notify(struct blk_engine *e)
@@ -85,6 +94,7 @@ struct blk_engine *blk_sync_new(int dev_fd, int uio_fd, int sig_fd, struct blk_n
 	s->e.submit = sync_submit;
 	s->e.wait = sync_wait;
 	s->e.notify = sync_notify;
+	s->e.irq_enable = sync_irq_enable;
 	s->dev = dev_fd;
 	s->uio = uio_fd;
 	s->sig = sig_fd;

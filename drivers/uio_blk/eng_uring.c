@@ -56,7 +56,9 @@ static int uring_submit(struct blk_engine *e, struct blk_io *io)
 		q->fsync_flags = IORING_FSYNC_DATASYNC;
 	} else {
 		int rd = io->op == BLK_IO_READ;
-		int op = g->fixed ? (rd ? IORING_OP_READ_FIXED : IORING_OP_WRITE_FIXED)
+		/* The bounce buffers are registered; a zero-copy region cannot be (io_uring
+		 * refuses to register pages of a device mapping), so it goes unregistered. */
+		int op = g->fixed && !io->zc ? (rd ? IORING_OP_READ_FIXED : IORING_OP_WRITE_FIXED)
 				  : (rd ? IORING_OP_READ : IORING_OP_WRITE);
 		prep_rw(q, op, g->dev, io->buf, io->len, io->off, (uintptr_t)io);
 		q->buf_index = 0;
@@ -111,7 +113,9 @@ static int uring_wait(struct blk_engine *e, struct blk_srv *srv)
 				 * (UIO's read compares event counts anyway). */
 				if ((r = arm(g)))
 					return r;
-				if ((q = sqe(g)))
+				if (e->defer_enable)
+					e->masked = 1; /* the loop re-enables it when idle */
+				else if ((q = sqe(g)))
 					prep_rw(q, IORING_OP_WRITE, g->n->ctl_fd, &g->one, 4, (uint64_t)-1,
 						TAG_ENABLE);
 			} else if (res != -EINTR && res != -EAGAIN) {
@@ -132,6 +136,18 @@ static int uring_wait(struct blk_engine *e, struct blk_srv *srv)
 		}
 	}
 	return ev;
+}
+
+static void uring_irq_enable(struct blk_engine *e)
+{
+	struct uring_eng *g = (struct uring_eng *)e;
+	struct io_uring_sqe *q = sqe(g);
+
+	/* Submitted with the next io_uring_enter, the one that sleeps: an interrupt raised
+	 * while it was disabled is pending in the kernel and fires when it is enabled. */
+	if (q)
+		prep_rw(q, IORING_OP_WRITE, g->n->ctl_fd, &g->one, 4, (uint64_t)-1, TAG_ENABLE);
+	e->masked = 0;
 }
 
 static void uring_notify(struct blk_engine *e)
@@ -159,6 +175,7 @@ struct blk_engine *blk_uring_new(int dev_fd, int uio_fd, int sig_fd, struct blk_
 	g->e.submit = uring_submit;
 	g->e.wait = uring_wait;
 	g->e.notify = uring_notify;
+	g->e.irq_enable = uring_irq_enable;
 	g->dev = dev_fd;
 	g->uio = uio_fd;
 	g->sig = sig_fd;

@@ -39,6 +39,9 @@ const char uio_blk_usage[] =
 	"  --depth N           device I/Os in flight at once (default 16, 1..256)\n"
 	"  --chunk KIB         bounce buffer per I/O, multiple of 4 (default 64, max 16384);\n"
 	"                      larger requests run in chunks\n"
+	"  --copy              no zero-copy: always copy through bounce buffers\n"
+	"  --poll-us N         after answering, look at the request queue for up to N us with\n"
+	"                      the interrupt still disabled (default " BLK_STR(BLK_POLL_US_DEFAULT) "; 0: off)\n"
 	"  --journal PATH      restart journal on tmpfs (default /tmp/uio_blk-NAME.journal;\n"
 	"                      'none' disables the exactly-once guarantee across restarts)\n"
 	"  --read-only         open the device read-only (writes answer ERR_IO)\n"
@@ -57,18 +60,19 @@ const char uio_blk_usage[] =
 	"2 bad usage.\n";
 
 /* The options (core/opt.h reads them); the first OPT_FLAGS take a value. */
-enum { OPT_CAP, OPT_REQCAP, OPT_RESPCAP, OPT_DEPTH, OPT_CHUNK, OPT_UIO, OPT_DEVICE,
+enum { OPT_CAP, OPT_REQCAP, OPT_RESPCAP, OPT_DEPTH, OPT_CHUNK, OPT_POLL, OPT_UIO, OPT_DEVICE,
        OPT_NOTIFY, OPT_JOURNAL, OPT_PREFIX, OPT_FLAGS, OPT_LEGACY = OPT_FLAGS, OPT_RO, OPT_BUFFERED,
-       OPT_SYNC, OPT_VERBOSE,
+       OPT_SYNC, OPT_VERBOSE, OPT_COPY,
 #ifdef DVM_BENCH_NULLDEV
        OPT_NULLDEV, /* the bench's null device: no such option in a normal build */
 #endif
        OPT_N };
 static const struct opt opts[OPT_N] = {
 	{ "capacity", 0, 0 }, { "req-capacity", 0, 0 }, { "resp-capacity", 0, 0 },
-	{ "depth", 0, 0 }, { "chunk", 0, 0 }, { "uio", 0, 0 }, { "device", 0, 0 },
+	{ "depth", 0, 0 }, { "chunk", 0, 0 }, { "poll-us", 0, 0 }, { "uio", 0, 0 }, { "device", 0, 0 },
 	{ "notify", 0, 0 }, { "journal", 0, 0 }, { "prefix", 0, 0 }, { "legacy-offsets", 1, 0 },
 	{ "read-only", 1, 0 }, { "buffered", 1, 0 }, { "sync", 1, 0 }, { "verbose", 1, 'v' },
+	{ "copy", 1, 0 },
 #ifdef DVM_BENCH_NULLDEV
 	{ "null-device", 1, 0 },
 #endif
@@ -76,7 +80,7 @@ static const struct opt opts[OPT_N] = {
 
 struct blk_args {
 	const char *val[OPT_N];	/* strings as given; a flag given: "" */
-	unsigned long req_cap, resp_cap, depth, chunk;
+	unsigned long req_cap, resp_cap, depth, chunk, poll_us;
 };
 
 /* Every check that needs nothing but the arguments, so `init --check-config` finds a bad
@@ -93,6 +97,7 @@ static int parse(int argc, char **argv, struct blk_args *a)
 	val[OPT_PREFIX] = "blk_";
 	a->depth = 16;
 	a->chunk = 64;
+	a->poll_us = BLK_POLL_US_DEFAULT;
 	if (opt_parse(argc, argv, opts, OPT_N, val) ||
 	    (val[OPT_CAP] && opt_num("capacity", val[OPT_CAP], 1, 0x80000000u, 1, &cap)) ||
 	    (val[OPT_REQCAP] && opt_num("req-capacity", val[OPT_REQCAP], 1, 0x80000000u,
@@ -100,7 +105,8 @@ static int parse(int argc, char **argv, struct blk_args *a)
 	    (val[OPT_RESPCAP] && opt_num("resp-capacity", val[OPT_RESPCAP], 1, 0x80000000u,
 					 1, &a->resp_cap)) ||
 	    (val[OPT_DEPTH] && opt_num("depth", val[OPT_DEPTH], 1, BLK_MAX_DEPTH, 1, &a->depth)) ||
-	    (val[OPT_CHUNK] && opt_num("chunk", val[OPT_CHUNK], 4, 16384, 4, &a->chunk)))
+	    (val[OPT_CHUNK] && opt_num("chunk", val[OPT_CHUNK], 4, 16384, 4, &a->chunk)) ||
+	    (val[OPT_POLL] && opt_num("poll-us", val[OPT_POLL], 0, 1000000, 1, &a->poll_us)))
 		return OPT_USAGE;
 	if (!a->req_cap)
 		a->req_cap = cap;
@@ -140,7 +146,7 @@ int uio_blk_main(int argc, char **argv)
 	struct blk_args a;
 	const char **val = a.val;
 	struct blk_notify nt = { 0 };
-	struct blk_engine *eng = 0;
+	struct blk_engine *eng = 0, *irqe;
 	struct blk_dev dev = { .fd = -1 };
 	const char *ename = "io_uring", *notify, *journal, *device;
 	char jpath[128], dpath[256];
@@ -224,6 +230,7 @@ int uio_blk_main(int argc, char **argv)
 	}
 	if (blk_srv_init(&srv))
 		goto out;
+	blk_zc_setup(&srv, uio_root(), dev.direct, dev.sector_size, val[OPT_COPY] != 0);
 
 	if (!val[OPT_SYNC]) {
 		eng = blk_uring_new(dev.fd, devs[0].fd, sfd, &nt, srv.bounce, srv.bounce_len,
@@ -239,6 +246,8 @@ int uio_blk_main(int argc, char **argv)
 		err("out of memory");
 		goto out;
 	}
+	irqe = eng; /* the interrupt side, also under the bench's null device */
+	irqe->defer_enable = a.poll_us > 0;
 #ifdef DVM_BENCH_NULLDEV
 	if (val[OPT_NULLDEV]) {
 		struct blk_engine *null = blk_null_wrap(eng);
@@ -275,6 +284,19 @@ int uio_blk_main(int argc, char **argv)
 				     blk_srv_busy(&srv));
 			break;
 		}
+		if (irqe->masked && !blk_srv_inflight(&srv)) {
+			/* Idle with the interrupt still disabled since the last event
+			 * (NAPI-style): work that arrives within --poll-us is served without
+			 * one. While device I/O is in flight its completion wakes us, so the
+			 * interrupt stays off then. */
+			if (!srv.stopping && blk_srv_poll(&srv, (unsigned)a.poll_us))
+				continue;
+			irqe->irq_enable(irqe);
+			/* Look once more after enabling: work published just before is served
+			 * now, not after the next notification. */
+			if (blk_srv_pending(&srv))
+				continue;
+		}
 		ev = eng->wait(eng, &srv);
 		if (ev < 0) {
 			rc = 1;
@@ -285,7 +307,9 @@ int uio_blk_main(int argc, char **argv)
 			srv.stopping = 1;
 		}
 	}
-	info("served %llu requests", (unsigned long long)srv.nreq);
+	info("served %llu requests; zero-copy I/Os %llu, copied for alignment %llu",
+	     (unsigned long long)srv.nreq, (unsigned long long)srv.nzc,
+	     (unsigned long long)srv.nzc_copy);
 out:
 	for (int i = 0; i < ndev; i++)
 		uio_close(&devs[i]);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include "blk.h"
 #include "iomem.h"
 #include "log.h"
@@ -64,6 +65,15 @@ static uint32_t resp_room(struct blk_srv *s)
 	return s->shm.resp_cap - used;
 }
 
+/* Whether buf (validated: inside one region) lies in a zero-copy region. */
+static int region_zc(const struct blk_shm *sh, volatile uint8_t *buf)
+{
+	for (int i = 0; i < sh->nregions; i++)
+		if (buf >= sh->region[i].mem && buf < sh->region[i].mem + sh->region[i].size)
+			return sh->region[i].zc;
+	return 0;
+}
+
 static int take(struct blk_srv *s)
 {
 	volatile uint8_t *q = s->shm.req;
@@ -95,6 +105,7 @@ static int take(struct blk_srv *s)
 		e->done = 0;
 		e->single = 0;
 		e->status = (uint8_t)blk_validate(s, &e->req, &e->buf);
+		e->zc = e->buf && region_zc(&s->shm, e->buf);
 		e->state = e->status ? E_DONE : E_WAIT;
 		s->ntaken++;
 		n++;
@@ -132,7 +143,21 @@ static void start_rw(struct blk_srv *s, struct blk_entry *e, uint32_t ridx)
 		n = 1;
 	io->len = n * BS;
 	io->off = (e->req.block_number + e->done) * BS; /* < capacity * 4096: validated */
-	if (wr)
+	io->buf = io->bounce;
+	io->zc = 0;
+	if (e->zc) {
+		/* Straight between the device and the client's region when O_DIRECT's
+		 * alignment rules hold for this I/O; otherwise this I/O is copied. */
+		void *p = (void *)(uintptr_t)(e->buf + (size_t)e->done * BS);
+		if (blk_zc_fits(s, p, io->len, io->off)) {
+			io->buf = p;
+			io->zc = 1;
+			s->nzc++;
+		} else {
+			s->nzc_copy++;
+		}
+	}
+	if (wr && !io->zc)
 		iomem_copy(io->buf, e->buf + (size_t)e->done * BS, io->len);
 	e->state = E_RUN;
 	submit(s, io);
@@ -219,7 +244,7 @@ void blk_srv_done(struct blk_srv *s, struct blk_io *io)
 	blocks = io->res > 0 ? (uint32_t)io->res / BS : 0;
 	if (blocks > io->len / BS)
 		blocks = io->len / BS;
-	if (io->op == BLK_IO_READ && blocks)
+	if (io->op == BLK_IO_READ && blocks && !io->zc)
 		iomem_copy(e->buf + (size_t)e->done * BS, io->buf, (size_t)blocks * BS);
 	e->done = (uint16_t)(e->done + blocks);
 	if (!blocks && io->len > BS) {
@@ -307,6 +332,39 @@ static int publish(struct blk_srv *s)
 	return (int)n;
 }
 
+int blk_srv_pending(struct blk_srv *s)
+{
+	volatile uint8_t *q = s->shm.req;
+	uint32_t avail, used, room;
+
+	used = s->tail - io_load32_acq(s->shm.resp + BLK_Q_HEAD);
+	room = used > s->shm.resp_cap ? 0 : s->shm.resp_cap - used;
+	if (s->ntaken && ent(s, s->head)->state == E_DONE && room)
+		return 1;
+	if (s->stopping || io_load8(q + BLK_Q_PLUGGED))
+		return 0;
+	avail = io_load32_acq(q + BLK_Q_TAIL) - s->head;
+	return avail <= s->shm.req_cap && avail > s->ntaken && s->ntaken < s->wmax &&
+	       s->ntaken < room;
+}
+
+int blk_srv_poll(struct blk_srv *s, unsigned us)
+{
+	struct timespec t0, t;
+	int64_t ns = (int64_t)us * 1000;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned i = 1;; i++) {
+		if (blk_srv_pending(s))
+			return 1;
+		if (!(i & 7)) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if ((t.tv_sec - t0.tv_sec) * 1000000000ll + (t.tv_nsec - t0.tv_nsec) >= ns)
+				return blk_srv_pending(s);
+		}
+	}
+}
+
 void blk_srv_kick(struct blk_srv *s)
 {
 	for (;;) {
@@ -365,11 +423,16 @@ int blk_srv_init(struct blk_srv *s)
 	}
 	for (unsigned i = 0; i < s->depth; i++) {
 		s->io[i].slot = (uint16_t)i;
-		s->io[i].buf = s->bounce + (size_t)i * s->chunk * BS;
+		s->io[i].bounce = s->bounce + (size_t)i * s->chunk * BS;
+		s->io[i].buf = s->io[i].bounce;
 		s->free_io[i] = (uint16_t)(s->depth - 1 - i);
 	}
 	s->nfree = s->depth;
 	s->ntaken = 0;
+	if (!s->zc_align)
+		s->zc_align = 4096;
+	if (!s->lbs)
+		s->lbs = 512;
 	/* Unknown durability state at start: the first FLUSH always syncs. */
 	s->wgen = 1;
 	s->synced = 0;

@@ -41,6 +41,11 @@ int dtb_set_initrd(struct dtb *d, uint64_t start, uint64_t end);
  * space (when not NULL). */
 int dtb_set_bootargs(struct dtb *d, const char *set, const char *append);
 
+/* --zero-copy (dtbzc.c): every UIO data region of r gets a /reserved-memory entry
+ * without no-map inside a memory node (added when none covers it), no-map reservations
+ * split around it; the vmemmap cost is noted. 0 or -1 (reported). */
+int dtb_zero_copy(struct dtb *d, const struct region *r, int nr);
+
 /* Pack the blob (no free space left); its size is fdt_totalsize(d->fdt). */
 int dtb_pack(struct dtb *d);
 

@@ -20,7 +20,7 @@ const char layout_usage[] =
 	"                       [--ram-base ADDR] [--work SIZE] [--bootargs ARGS]\n"
 	"                       [--append-bootargs ARGS] [--initrd-at ADDR] [--dtb-at ADDR]\n"
 	"                       [--macro-prefix NAME] [--stub FILE] [--vm-name NAME]\n"
-	"                       [--vmm-vaddr ADDR]\n"
+	"                       [--vmm-vaddr ADDR] [--zero-copy]\n"
 	"Place an arm64 kernel Image, an initramfs and a DTB in guest RAM by the arm64 boot\n"
 	"protocol, patch the DTB (memory node, /chosen initrd range and bootargs) and write\n"
 	"PREFIX.dtb, PREFIX.h (for the VMM), PREFIX.system (the Microkit system-description\n"
@@ -44,6 +44,8 @@ const char layout_usage[] =
 	"                         region NAME_ram (default guest: guest_ram, as libvmm)\n"
 	"  --vmm-vaddr ADDR       where the VMM maps guest RAM, PREFIX.system's setvar_vaddr\n"
 	"                         guest_ram_vaddr (default 0x20000000, as libvmm's examples)\n"
+	"  --zero-copy            reserve the UIO data regions without no-map (in a memory\n"
+	"                         node), so dvm_uio maps them page-backed and cacheable\n"
 	"SIZE and ADDR: decimal or 0x hex, optionally with K, M or G. See docs/layout.md.\n";
 
 void lopt_defaults(struct lopts *o)
@@ -118,6 +120,7 @@ int lopt_set(struct lopts *o, int c, const char *arg)
 		}
 		o->vm_name = arg;
 		return 1;
+	case 0x10b: o->zero_copy = 1; return 1;
 	case 0x10a:
 		if (parse_size(arg, "--vmm-vaddr", &o->vmm_vaddr))
 			return -1;
@@ -177,6 +180,7 @@ static int patch(const struct lctx *c, const struct lay_out *l, struct dtb *d)
 	if (dtb_set_memory(d, l->ram_base, l->ram_size, c->dt, c->ndt) ||
 	    dtb_set_initrd(d, l->initrd, l->initrd_end) ||
 	    ((c->o.bootargs || c->o.append) && dtb_set_bootargs(d, c->o.bootargs, c->o.append)) ||
+	    (c->o.zero_copy && dtb_zero_copy(d, c->dt, c->ndt)) ||
 	    dtb_pack(d)) {
 		dtb_free(d);
 		return -1;
@@ -249,7 +253,7 @@ int layout_write(const struct lctx *c, const struct lres *r, const char *prefix)
 		.initrd_path = c->o.initrd, .dtb_in = c->o.dtb, .dtb_out = dtb_out,
 		.initrd_size = c->initrd_size, .dtb_size = fdt_totalsize(r->d.fdt),
 		.bootargs = ba && len > 0 && memchr(ba, 0, (size_t)len) ? ba : NULL,
-		.notes = r->d.notes,
+		.notes = r->d.notes, .zero_copy = c->o.zero_copy,
 	};
 
 	paths[0] = xasprintf("%s.h", prefix);

@@ -19,6 +19,7 @@ struct lopts {
 	uint64_t vmm_vaddr;		/* where the VMM maps guest RAM */
 	uint64_t ram_base, ram_size, work, initrd_at, dtb_at;
 	int ram_size_given;		/* --ram-size given (ram_size LAY_AUTO: auto) */
+	int zero_copy;			/* data regions reserved without no-map (dtbzc.c) */
 };
 
 /* getopt_long entries of the layout options (shared by layout and minram); the
@@ -38,6 +39,7 @@ struct lopts {
 	{ "macro-prefix", required_argument, NULL, 0x107 },            \
 	{ "stub", required_argument, NULL, 0x108 },                    \
 	{ "vm-name", required_argument, NULL, 0x109 },                 \
+	{ "zero-copy", no_argument, NULL, 0x10b },                     \
 	{ "vmm-vaddr", required_argument, NULL, 0x10a }
 #define LOPT_SHORT "k:i:d:o:"
 

@@ -16,6 +16,7 @@ struct lay_view {
 	uint64_t initrd_size, dtb_size;
 	const char *bootargs;		/* the DTB's final bootargs, or NULL */
 	const char *notes;		/* DTB patching notes, one per line */
+	int zero_copy;			/* --zero-copy: data regions mapped cached */
 };
 
 /* Each returns a malloc'd NUL-terminated string. */
@@ -29,6 +30,9 @@ char *vmm_header(const struct lay_view *v, const char *guard, const char *prefix
 char *sdf_fragment(const struct lay_view *v, const char *vm, uint64_t vmm_vaddr);
 /* A UIO region the guest signals through by faulting (named *fault or *notify). */
 int sdf_is_fault_page(const char *label);
+/* A UIO data region (--zero-copy: reserved without no-map, mapped cached): a name
+ * containing "data", but not the net VM's VMM-filled "data_passing". */
+int sdf_is_data_region(const struct region *r);
 
 /* The regions of a layout, placed and declared, sorted by address, with the free gaps
  * of RAM as RK_FREE regions: for the text table and the unit tests. Returns the count

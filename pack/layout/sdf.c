@@ -8,7 +8,8 @@
  * mapped cached="false" because uio_pdrv_genirq maps them as Device memory in the guest
  * (UIO_MEM_PHYS): the guest's accesses then bypass the cache whatever stage 2 says, so
  * the sDDF side must not cache them either, or the two sides would not see each other's
- * writes (sdfgen maps them the same way). docs/layout.md says more. */
+ * writes (sdfgen maps them the same way). With --zero-copy the data regions are mapped
+ * cached="true": dvm_uio maps them cacheable in the guest. docs/layout.md says more. */
 #include <stdio.h>
 #include <string.h>
 #include "memmap.h"
@@ -58,6 +59,11 @@ static void mr_name(const struct lay_view *v, int i, char *dst, size_t n)
 			return;
 		}
 	snprintf(dst, n, "%s", r->label);
+}
+
+int sdf_is_data_region(const struct region *r)
+{
+	return r->kind == RK_UIO && strstr(r->label, "data") && !strstr(r->label, "data_passing");
 }
 
 int sdf_is_fault_page(const char *label)
@@ -135,9 +141,12 @@ char *sdf_fragment(const struct lay_view *v, const char *vm, uint64_t vmm_vaddr)
 		}
 		fprintf(f, "            <map mr=\"");
 		xml_attr(f, name);
-		/* data_passing is the VMM's config for the guest: read-only there */
-		fprintf(f, "\" vaddr=\"0x%llx\" perms=\"%s\" cached=\"false\" />\n",
-			(unsigned long long)r->start, ends_with(r->label, "data_passing") ? "r" : "rw");
+		/* data_passing is the VMM's config for the guest: read-only there. With
+		 * --zero-copy the data regions are cacheable in the guest (dvm_uio), so
+		 * cached at stage 2 and on the sDDF side too (docs/binding-blk.md). */
+		fprintf(f, "\" vaddr=\"0x%llx\" perms=\"%s\" cached=\"%s\" />\n",
+			(unsigned long long)r->start, ends_with(r->label, "data_passing") ? "r" : "rw",
+			v->zero_copy && sdf_is_data_region(r) ? "true" : "false");
 	}
 	fprintf(f, "        </virtual_machine>\n    </protection_domain>\n</system>\n");
 	fclose(f);

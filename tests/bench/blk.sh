@@ -17,8 +17,14 @@ CAP=128
 ROUNDS=${BENCH_ROUNDS:-5}
 # BENCH_DRIVER_ARGS: more uio_blk options, e.g. "--sync" or "--chunk 64"
 
+# BENCH_ZC=1: dvm_uio, and the data regions as reserved memory without no-map, so that
+# uio_blk runs zero-copy (docs/uio_blk.md); otherwise uio_pdrv_genirq and the copy
+UIO_MOD=uio_pdrv_genirq SPEC=tests/bench/blk-bench.spec ZC_ARGS=
+if [ "${BENCH_ZC:-0}" = 1 ]; then
+	UIO_MOD=dvm_uio SPEC=tests/bench/blk-bench-zc.spec ZC_ARGS="--zc-data 3"
+fi
 cat >"$T_TMP/dvm.conf" <<CONF
-module uio_pdrv_genirq of_id=generic-uio
+module $UIO_MOD of_id=generic-uio
 module virtio_mmio
 module virtio_blk
 service blk restart=never uio_blk --device /dev/vda --capacity $CAP --depth 32 --chunk 128 --notify page ${BENCH_DRIVER_ARGS:-}
@@ -31,11 +37,11 @@ CONF
 BENCH_DVM=${BENCH_DVM:-$BUILD/bench-nulldev/arm64/dvm}
 [ -x "$BENCH_DVM" ] || { echo "FAIL: bench: no $BENCH_DVM (make bench-dvm)"; exit 1; }
 BENCH_DVM="$BENCH_DVM" BLKBENCH="$B/blkbench" BLKBENCH_CONF="$T_TMP/blkbench.conf" \
-	pack_initrd "$T_TMP/bench.cpio.gz" tests/bench/blk-bench.spec "$T_TMP/dvm.conf" || exit 1
+	pack_initrd "$T_TMP/bench.cpio.gz" "$SPEC" "$T_TMP/dvm.conf" || exit 1
 # the host's load goes with the figures: other work on the 2 cores moves them
 echo "bench: host load before:$(uptime | sed 's/.*load/ load/')"
 "$VMM_SIM" blk "${VMM_KERNEL_ARGS[@]}" --initrd "$T_TMP/bench.cpio.gz" --capacity $CAP \
-	--window 16M --data 4M,4M,4M --append "rdinit=/bin/blkbench" --bench "$PATTERNS" --bench-rounds "$ROUNDS" \
+	--window 16M --data 4M,4M,4M $ZC_ARGS --append "rdinit=/bin/blkbench" --bench "$PATTERNS" --bench-rounds "$ROUNDS" \
 	--timeout 1500 --stall 30 ${BENCH_LOG:+--log "$BENCH_LOG"} bench
 rc=$?
 echo "bench: host load after:$(uptime | sed 's/.*load/ load/')"

@@ -85,7 +85,8 @@ blk_vm() {
 	local name=$1 conf=$2
 	shift 2
 	printf '%s\n' "$conf" >"$T_TMP/$name.conf"
-	if ! pack_initrd "$T_TMP/$name.cpio.gz" "$ROOT/tests/e2e/blk.spec" "$T_TMP/$name.conf"; then
+	# BLK_SPEC: another spec (tests/e2e/blk_zc.spec adds dvm_uio)
+	if ! pack_initrd "$T_TMP/$name.cpio.gz" "${BLK_SPEC:-$ROOT/tests/e2e/blk.spec}" "$T_TMP/$name.conf"; then
 		fail "$name: pack the initramfs" "dvm-pack failed"
 		return 1
 	fi

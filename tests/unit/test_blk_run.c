@@ -2,7 +2,10 @@
  * whose device nodes are FIFOs: this test plays the VMM - writes requests into the
  * shared file, raises the interrupt through the FIFO, watches the notify page and the
  * interrupt-control file, sends SIGTERM and SIGKILL. Both engines (io_uring, --sync),
- * both notify styles, named and index bindings, restarts, start-up errors; plus the
+ * both notify styles, named and index bindings, restarts, start-up errors, each of the
+ * main sessions also with zero-copy regions (dvm_uio's version string faked: O_DIRECT
+ * straight into the shared file's mapping) and polling on and off, a lost-wake-up race
+ * at the polling boundary against a peer that models UIO's interrupt masking; plus the
  * binding and storage-info pieces on their own. */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +43,7 @@ static struct vm {
 	char disk[96], journal[96], ctl[96], log[96];
 	uint8_t *mem;
 	int irq;
+	int zc;   /* vm_setup: data and data1 page-backed (dvm_uio), data2 not */
 	pid_t pid;
 	struct blk_shm shm;
 } V;
@@ -105,6 +109,10 @@ static void vm_setup(int named, uint32_t cap)
 	fake_dev(1, "blk-data", 0, 1);
 	fake_map(1, 0, "data1", DATA1, 8 * BS, 0);
 	fake_map(1, 1, "data2", DATA2, 8 * BS, 0);
+	if (V.zc) {
+		fake_write("sys/class/uio/uio0/version", "dvm_uio pages=0x10\n");
+		fake_write("sys/class/uio/uio1/version", "dvm_uio pages=0x1\n");
+	}
 mapped:
 	snprintf(path, sizeof(path), "%s/dev/uio0.maps", V.root);
 	fd = open(path, O_RDWR);
@@ -202,8 +210,10 @@ static int vm_wait(int ms)
 
 static int log_has(const char *s)
 {
-	char buf[8192] = { 0 };
+	static char buf[65536];
 	int fd = open(V.log, O_RDONLY);
+
+	buf[0] = 0;
 	if (fd < 0)
 		return 0;
 	if (read(fd, buf, sizeof(buf) - 1) < 0)
@@ -271,14 +281,19 @@ static int disk_matches(uint64_t block, uint64_t pa, uint32_t blocks)
 static int bind_mode = 1;         /* vm_setup's named */
 static const char *cap_arg = "64"; /* --capacity */
 
-static void basic_session(const char *engine_flag, const char *engine_name)
+/* zc: 0 copy, 1 zero-copy where page-backed, 2 page-backed but --copy. */
+static void basic_session(const char *engine_flag, const char *engine_name, int zc,
+			  const char *poll)
 {
 	blk_resp_t r[8];
 	blk_storage_info_t si;
 	uint32_t n0;
 
+	V.zc = zc > 0;
 	vm_setup(bind_mode, (uint32_t)atoi(cap_arg));
-	vm_start("--capacity", cap_arg, "--depth", "4", "--chunk", "8", engine_flag, (char *)0);
+	V.zc = 0;
+	vm_start("--capacity", cap_arg, "--depth", "4", "--chunk", "8", engine_flag, poll,
+		 zc == 2 ? "--copy" : (char *)0, (char *)0);
 	CHECK(ready(5000));
 	memcpy(&si, V.mem + INFO, sizeof(si));
 	CHECK_INT(si.capacity, DISK_BLOCKS);
@@ -347,17 +362,59 @@ static void basic_session(const char *engine_flag, const char *engine_name)
 	CHECK(bind_mode != 2 ||
 	      log_has("per-region binding 'blk_*': interrupt on uio0, 3 data regions, notify page"));
 	CHECK(bind_mode != 1 || log_has("dvm binding 'blk': uio0, maps by name, 3 data regions"));
+	if (zc == 1) {
+		CHECK(log_has("data region 0 (uio0 map4, 0x104000 + 0x10000): zero-copy\n"));
+		CHECK(log_has("data region 1 (uio1 map0, 0x200000 + 0x8000): zero-copy\n"));
+		CHECK(log_has("data region 2 (uio1 map1, 0x300000 + 0x8000): copy: map not page-backed"));
+		/* in 8 KiB pieces: writes of 16 blocks from data (8) and 8 from data1 (4),
+		 * reads of 1 and 16 blocks into data (1 + 8), a write of 8 from data1 (4); the
+		 * READ into data2 is copied */
+		if (!log_has("zero-copy I/Os 25, copied for alignment 0") && getenv("BLK_RUN_SHOWLOG")) {
+			char cmd[300];
+			snprintf(cmd, sizeof(cmd), "grep -a 'served\\|region' %s", V.log);
+			if (system(cmd)) {}
+		}
+		CHECK(log_has("zero-copy I/Os 25, copied for alignment 0"));
+	} else {
+		CHECK(log_has(zc ? "copy: off (--copy)" : "copy: map not page-backed"));
+		CHECK(log_has("zero-copy I/Os 0, copied for alignment 0"));
+	}
 	vm_free();
 }
 
 TEST(run_io_uring)
 {
-	basic_session("-v", "KiB, io_uring");
+	basic_session("-v", "KiB, io_uring", 0, "--poll-us=0");
 }
 
 TEST(run_sync)
 {
-	basic_session("--sync", "KiB, sync");
+	basic_session("--sync", "KiB, sync", 0, "--poll-us=0");
+}
+
+TEST(run_io_uring_zero_copy)
+{
+	basic_session("-v", "KiB, io_uring", 1, "--poll-us=0");
+}
+
+TEST(run_sync_zero_copy)
+{
+	basic_session("--sync", "KiB, sync", 1, "--poll-us=0");
+}
+
+TEST(run_io_uring_zero_copy_off)
+{
+	basic_session("-v", "KiB, io_uring", 2, "--poll-us=0");
+}
+
+TEST(run_io_uring_polling)
+{
+	basic_session("-v", "KiB, io_uring", 1, "--poll-us=300");
+}
+
+TEST(run_sync_polling)
+{
+	basic_session("--sync", "KiB, sync", 0, "--poll-us=300");
 }
 
 /* The per-region binding (sdfgen style: one node per region, found by the second
@@ -366,7 +423,7 @@ TEST(run_per_region_capacity_100)
 {
 	bind_mode = 2;
 	cap_arg = "100";
-	basic_session("--sync", "KiB, sync");
+	basic_session("--sync", "KiB, sync", 0, "--poll-us=0");
 	bind_mode = 1;
 	cap_arg = "64";
 }
@@ -409,7 +466,7 @@ TEST(sigterm_then_restart)
 /* SIGKILL at random moments while the peer keeps the queue full: across all restarts,
  * every request is answered exactly once and the disk holds every write. */
 #define NKILLREQ 3000
-TEST(sigkill_restarts)
+static void sigkill_session(int zc)
 {
 	static int seen[NKILLREQ];
 	int pushed = 0, got = 0;
@@ -417,7 +474,9 @@ TEST(sigkill_restarts)
 
 	memset(seen, 0, sizeof(seen));
 	srand(1234);
+	V.zc = zc;
 	vm_setup(1, 32);
+	V.zc = 0;
 	fill(DATA0, 16, 77);
 	for (int round = 0; round < 40; round++) {
 		vm_start("--capacity", "32", "--depth", "4", (char *)0);
@@ -468,7 +527,110 @@ TEST(sigkill_restarts)
 		snprintf(cmd, sizeof(cmd), "grep restart: %s | sort | uniq -c | head", V.log);
 		if (system(cmd)) {}
 	}
+	CHECK(log_has(zc ? "data region 0 (uio0 map4, 0x104000 + 0x10000): zero-copy\n"
+			 : "data region 0 (uio0 map4, 0x104000 + 0x10000): copy"));
 	vm_free();
+}
+
+TEST(sigkill_restarts)
+{
+	sigkill_session(0);
+}
+
+TEST(sigkill_restarts_zero_copy)
+{
+	sigkill_session(1);
+}
+
+/* The peer's model of UIO's interrupt, as the kernel behaves: the handler disables the
+ * line when it fires; one raised while it is disabled stays pending and fires when the
+ * driver re-enables it (s32 1, appended to the .ctl file; 0 disables). A driver that
+ * forgets to re-enable, or sleeps with it disabled, is never woken again. */
+static struct { int enabled, pending; off_t seen; } M;
+
+static void model_fire(void)
+{
+	irq();
+	M.enabled = 0;
+	M.pending = 0;
+}
+
+static void model_sync(void)
+{
+	int fd = open(V.ctl, O_RDONLY);
+	int32_t v;
+
+	if (fd < 0)
+		return;
+	while (pread(fd, &v, 4, M.seen) == 4) {
+		M.seen += 4;
+		if (v == 0)
+			M.enabled = 0;
+		else if (v == 1 && !M.enabled && (M.enabled = 1) && M.pending)
+			model_fire();
+	}
+	close(fd);
+}
+
+static void model_raise(void)
+{
+	model_sync();
+	if (M.enabled)
+		model_fire();
+	else
+		M.pending = 1;
+}
+
+static void spin_us(int us)
+{
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	while ((t.tv_sec - t0.tv_sec) * 1000000 + (t.tv_nsec - t0.tv_nsec) / 1000 < us);
+}
+
+/* Requests arriving just as polling ends (200 us after the last answer, give or take
+ * 150): each is answered, so no wake-up is lost between the end of polling, the
+ * re-enable and the sleep. Both engines. */
+static void poll_boundary(const char *engine)
+{
+	blk_resp_t r;
+
+	memset(&M, 0, sizeof(M));
+	vm_setup(1, 64);
+	vm_start("--capacity", "64", "--poll-us", "200", engine, (char *)0);
+	CHECK(ready(5000));
+	srand(4321);
+	for (int i = 0; i < 300; i++) {
+		int64_t end;
+
+		spin_us(50 + rand() % 300);
+		CHECK(!peer_push(&V.shm, BLK_REQ_READ, DATA0 + (i % 16) * BS, (uint64_t)i, 1,
+				 (uint32_t)i));
+		model_raise();
+		end = now_ms() + 3000;
+		while (peer_pop(&V.shm, &r) && now_ms() < end)
+			model_sync();
+		if (now_ms() >= end) {
+			check_fail(__FILE__, __LINE__, "request %d never answered (lost wake-up)", i);
+			return;
+		}
+		CHECK_INT(r.id, i);
+	}
+	kill(V.pid, SIGTERM);
+	CHECK_INT(vm_wait(5000), 0);
+	vm_free();
+}
+
+TEST(poll_boundary_io_uring)
+{
+	poll_boundary("-v");
+}
+
+TEST(poll_boundary_sync)
+{
+	poll_boundary("--sync");
 }
 
 /* libvmm's layout: unnamed maps in index order, irq-ack notification (a disable+enable

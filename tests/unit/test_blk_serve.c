@@ -207,6 +207,92 @@ TEST(read_write_data)
 	rig_free();
 }
 
+/* Zero-copy: with region 0 marked zero-copy, an I/O meeting O_DIRECT's rules (here a
+ * logical block of 8 KiB: buffer, offset and length multiples of it) goes straight
+ * between the region and the device, others are copied, each counted. Proof of no copy:
+ * the client changes its buffer after the WRITE was submitted and the device sees the
+ * change; with a copy it would not. Region 1 (not zero-copy) is never counted. */
+TEST(zero_copy_alignment)
+{
+	uint8_t *d0, *heap;
+	blk_resp_t r;
+
+	rig_setup(16, 16, 4, 4, 64);
+	heap = (uint8_t *)R.srv.shm.region[0].mem;
+	d0 = aligned_alloc(8192, 16 * BS);
+	R.srv.shm.region[0].mem = d0;
+	R.srv.shm.region[0].zc = 1;
+	R.srv.lbs = 8192;
+	R.srv.zc_align = 8192;
+	CHECK(!rig_start());
+	memset(d0, 0x11, 16 * BS);
+	/* aligned: direct. Changed after submission: the device writes the new bytes. */
+	peer_push(&R.srv.shm, BLK_REQ_WRITE, R0, 2, 2, 1);
+	blk_srv_kick(&R.srv);
+	memset(d0, 0x22, 2 * BS);
+	fake_run(&R.f, 0, 1);
+	CHECK(!peer_pop(&R.srv.shm, &r) && r.status == BLK_RESP_OK && r.success_count == 2);
+	CHECK(R.disk[2 * BS] == 0x22 && R.disk[4 * BS - 1] == 0x22);
+	CHECK_INT(R.srv.nzc, 1);
+	CHECK_INT(R.srv.nzc_copy, 0);
+	/* buffer only 4 KiB aligned: copied at submission, the later change is not seen */
+	peer_push(&R.srv.shm, BLK_REQ_WRITE, R0 + BS, 6, 2, 2);
+	blk_srv_kick(&R.srv);
+	memset(d0 + BS, 0x33, 2 * BS);
+	fake_run(&R.f, 0, 1);
+	CHECK(!peer_pop(&R.srv.shm, &r) && r.status == BLK_RESP_OK && r.success_count == 2);
+	CHECK(R.disk[6 * BS] == 0x22 && R.disk[7 * BS] == 0x11);
+	CHECK_INT(R.srv.nzc_copy, 1);
+	/* device offset not a multiple of the logical block (block 3 = 12 KiB): copied */
+	CHECK_INT(one(BLK_REQ_WRITE, R0, 3, 2).status, BLK_RESP_OK);
+	CHECK_INT(R.srv.nzc_copy, 2);
+	/* an odd length: copied; then an aligned READ straight into the region */
+	CHECK_INT(one(BLK_REQ_READ, R0 + 2 * BS, 20, 1).status, BLK_RESP_OK);
+	CHECK_INT(R.srv.nzc_copy, 3);
+	CHECK_INT(one(BLK_REQ_READ, R0 + 4 * BS, 40, 4).success_count, 4);
+	CHECK(!memcmp(d0 + 4 * BS, R.disk + 40 * BS, 4 * BS));
+	CHECK(!memcmp(d0 + 2 * BS, R.disk + 20 * BS, BS));
+	CHECK_INT(R.srv.nzc, 2);
+	/* region 1 is not zero-copy: nothing counted */
+	CHECK_INT(one(BLK_REQ_READ, R1, 0, 2).status, BLK_RESP_OK);
+	CHECK_INT(R.srv.nzc + R.srv.nzc_copy, 5);
+	/* a request straddling regions 0 and 1 is still refused, untouched */
+	CHECK_INT(one(BLK_REQ_READ, R0 + 14 * BS, 0, 4).status, BLK_RESP_ERR_INVALID_PARAM);
+	CHECK_INT(R.srv.nzc + R.srv.nzc_copy, 5);
+	R.srv.shm.region[0].mem = heap;
+	free(d0);
+	rig_free();
+}
+
+/* A READ that fails midway in a zero-copy region: the blocks before the bad one are
+ * answered (success_count), and the device's partial data of the failing block is left in
+ * the client's buffer, as with a real device (docs/uio_blk.md); with the copy only whole
+ * blocks reach the region. */
+TEST(zero_copy_read_fails_midway)
+{
+	uint8_t *d0;
+
+	for (int zc = 0; zc < 2; zc++) {
+		CHECK(!rig(16, 16, 4, 4, 64));
+		d0 = (uint8_t *)R.srv.shm.region[0].mem;
+		R.srv.shm.region[0].zc = zc; /* heap maps: 16-byte aligned at least */
+		R.srv.zc_align = 16;
+		memset(d0, 0xee, 4 * BS);
+		R.f.fail_at = 11 * BS + 100; /* 100 bytes into block 11 */
+		blk_resp_t r = one(BLK_REQ_READ, R0, 10, 4);
+		CHECK_INT(r.status, BLK_RESP_ERR_IO);
+		CHECK_INT(r.success_count, 1);
+		CHECK(!memcmp(d0, R.disk + 10 * BS, BS));
+		if (zc)
+			CHECK(!memcmp(d0 + BS, R.disk + 11 * BS, 100)); /* partial data landed */
+		else
+			CHECK(d0[BS] == 0xee);
+		CHECK(d0[BS + 100] == 0xee && d0[3 * BS] == 0xee);
+		CHECK_INT(R.srv.nzc, (uint64_t)(zc ? 3 : 0)); /* 4 blocks, 3, then 1 */
+		rig_free();
+	}
+}
+
 /* 2^32 wrap of both queues' free-running indices. */
 TEST(ring_wrap)
 {

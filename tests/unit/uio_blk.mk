@@ -11,7 +11,7 @@ UNIT_TESTS += test_blk_serve
 test_blk_serve_SRCS := tests/unit/test_blk_serve.c $(BLK_CORE)
 UNIT_TESTS += test_blk_run
 test_blk_run_SRCS := tests/unit/test_blk_run.c tests/unit/fake_sysfs.c $(BLK_CORE) drivers/uio_blk/main.c \
-	drivers/uio_blk/notify.c drivers/uio_blk/eng_sync.c drivers/uio_blk/eng_uring.c core/uring.c core/opt.c \
+	drivers/uio_blk/notify.c drivers/uio_blk/zc.c drivers/uio_blk/eng_sync.c drivers/uio_blk/eng_uring.c core/uring.c core/opt.c \
 	core/sigfd.c
 UNIT_TESTS += test_blk_order
 test_blk_order_SRCS := tests/unit/test_blk_order.c $(BLK_CORE)

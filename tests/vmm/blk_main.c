@@ -53,6 +53,9 @@ const char blk_usage[] =
 	"  --notify MODE       page (doorbell counter) or irq-ack (poll the response queue)\n"
 	"  --legacy-offsets    io_or_offset is an offset into the first data region\n"
 	"  --no-reg-names      UIO nodes without reg-names (positional maps)\n"
+	"  --zc-data N         the first N data regions as memory nodes and reserved memory\n"
+	"                      without no-map (page-backed under dvm_uio: zero-copy; the\n"
+	"                      RAM check counts them; default 0)\n"
 	"  --dtb FILE          boot with this device tree (e.g. dtc -O dtb rootfs/blk-vm.dts)\n"
 	"                      after checking its UIO nodes are the ones laid out here\n"
 	"  --save-dtb FILE     write the device tree used to FILE\n"
@@ -83,6 +86,7 @@ struct opts {
 	int ndata;
 	uint64_t window, disk, opt_io, seed, bad_block;
 	unsigned ram, timeout, stall;
+	int zc_data;
 	int read_only, legacy, names, per_region, spi, irq_flags, notify, block_size, queue_depth, keep;
 };
 
@@ -229,6 +233,7 @@ int blk_main(int argc, char **argv)
 				die("--notify: '%s' is not page or irq-ack", m);
 		} else if (!strcmp(a, "--legacy-offsets")) o.legacy = 1;
 		else if (!strcmp(a, "--no-reg-names")) o.names = 0;
+		else if (!strcmp(a, "--zc-data")) o.zc_data = atoi(need(argc, argv, &i));
 		else if (!strcmp(a, "--per-region")) o.per_region = 1;
 		else if (!strcmp(a, "--dtb")) o.dtb = need(argc, argv, &i);
 		else if (!strcmp(a, "--save-dtb")) o.save_dtb = need(argc, argv, &i);
@@ -298,8 +303,11 @@ int blk_main(int argc, char **argv)
 	v.irq_flags = o.irq_flags;
 	v.notify_mode = o.notify;
 	v.legacy = o.legacy;
+	v.zc_data = o.zc_data;
 	v.per_region = o.per_region;
 	blk_layout(&v, &win, o.cap, o.data, o.ndata);
+	for (int i = 0; i < o.zc_data && i < v.nreg; i++)
+		cfg.zc_bytes += v.reg[i].size; /* memory nodes: the kernel counts them */
 	shm_seal(&win);
 	disk_create(&d, dir, o.disk, o.seed);
 	if (o.keep)

@@ -59,7 +59,23 @@ void blk_dtb(struct blk_virt *v, void *fdt, int names)
 	};
 	struct uio_map d[MAX_REGIONS];
 
-	dtb_reserve(fdt, "vmm-window", v->win->gpa, v->win->size);
+	if (!v->zc_data) {
+		dtb_reserve(fdt, "vmm-window", v->win->gpa, v->win->size);
+	} else {
+		/* --zc-data N: data regions 0..N-1 reserved without no-map (page-backed
+		 * under dvm_uio), the rest of the window no-map as usual. The regions lie in
+		 * ascending order. */
+		uint64_t at = v->win->gpa, end = v->win->gpa + v->win->size;
+
+		for (int i = 0; i < v->zc_data && i < v->nreg; i++) {
+			if (v->reg[i].gpa > at)
+				dtb_reserve(fdt, "vmm-window", at, v->reg[i].gpa - at);
+			dtb_reserve_mapped(fdt, v->reg[i].name, v->reg[i].gpa, v->reg[i].size);
+			at = v->reg[i].gpa + v->reg[i].size;
+		}
+		if (end > at)
+			dtb_reserve(fdt, "vmm-window", at, end - at);
+	}
 	if (v->per_region) {
 		char name[16];
 

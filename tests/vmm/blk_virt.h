@@ -51,6 +51,7 @@ struct blk_virt {
 	int irq_flags;          /* its trigger type in the DTB (IRQ_EDGE_RISING, ...) */
 	int notify_mode;
 	int legacy;             /* io_or_offset = offset into data region 0 */
+	int zc_data;            /* data regions 0..zc_data-1 reserved without no-map */
 	int per_region;         /* DTB: one sdfgen-style node per region (blk_req, ...) */
 	uint32_t cap;           /* entries of each queue */
 	uint64_t off_notify, off_info, off_req, off_resp;

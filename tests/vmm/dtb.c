@@ -72,7 +72,7 @@ static int put_reg(uint8_t *buf, int ac, int sc, uint64_t gpa, uint64_t size)
 	return n;
 }
 
-void dtb_reserve(void *fdt, const char *name, uint64_t gpa, uint64_t size)
+static void reserve(void *fdt, const char *name, uint64_t gpa, uint64_t size, int nomap)
 {
 	int root = fdt_path_offset(fdt, "/"), rm, node, ac, sc, n;
 	char nname[64];
@@ -98,7 +98,34 @@ void dtb_reserve(void *fdt, const char *name, uint64_t gpa, uint64_t size)
 	chk(node, nname);
 	n = put_reg(reg, ac, sc, gpa, size);
 	chk(fdt_setprop(fdt, node, "reg", reg, n), "reserved reg");
-	chk(fdt_setprop(fdt, node, "no-map", 0, 0), "no-map");
+	if (nomap)
+		chk(fdt_setprop(fdt, node, "no-map", 0, 0), "no-map");
+}
+
+void dtb_reserve(void *fdt, const char *name, uint64_t gpa, uint64_t size)
+{
+	reserve(fdt, name, gpa, size, 1);
+}
+
+void dtb_reserve_mapped(void *fdt, const char *name, uint64_t gpa, uint64_t size)
+{
+	int root = fdt_path_offset(fdt, "/"), node, n;
+	char nname[64];
+	uint8_t reg[16];
+
+	reserve(fdt, name, gpa, size, 0);
+	/* and memory the kernel knows (in NUMA node 0, guest RAM's), kept by
+	 * dtb_set_memory */
+	chk(root, "/");
+	snprintf(nname, sizeof(nname), "memory@%llx", (unsigned long long)gpa);
+	node = fdt_add_subnode(fdt, root, nname);
+	chk(node, nname);
+	n = put_reg(reg, cells(fdt, root, "#address-cells", 2), cells(fdt, root, "#size-cells", 1),
+		    gpa, size);
+	chk(fdt_setprop_string(fdt, node, "device_type", "memory"), "memory device_type");
+	chk(fdt_setprop(fdt, node, "reg", reg, n), "memory reg");
+	chk(fdt_setprop_u32(fdt, node, "numa-node-id", 0), "numa-node-id");
+	chk(fdt_setprop(fdt, node, "dvm,zero-copy", 0, 0), "dvm,zero-copy");
 }
 
 void dtb_add_uio(void *fdt, const char *name, const char *uio_name, const struct uio_map *m,
@@ -237,7 +264,8 @@ static int other_memory_node(const void *fdt, int keep)
 {
 	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
 
-	while (node >= 0 && node == keep)
+	/* dtb_add_zc_memory's nodes stay: the zero-copy data regions are memory */
+	while (node >= 0 && (node == keep || fdt_getprop(fdt, node, "dvm,zero-copy", NULL)))
 		node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7);
 	return node;
 }

@@ -17,6 +17,10 @@ void *dtb_load(const char *path);
 
 /* /reserved-memory/NAME@GPA { reg = <gpa size>; no-map; } (creating /reserved-memory). */
 void dtb_reserve(void *fdt, const char *name, uint64_t gpa, uint64_t size);
+/* The same without no-map, plus a memory node for it (marked dvm,zero-copy, so that
+ * dtb_set_memory keeps it): the kernel keeps it in its linear map with struct pages
+ * (dvm_uio maps such regions page-backed and cacheable: zero-copy). */
+void dtb_reserve_mapped(void *fdt, const char *name, uint64_t gpa, uint64_t size);
 
 /* GIC interrupt flags (the third cell). */
 #define IRQ_EDGE_RISING 1

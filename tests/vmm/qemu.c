@@ -351,9 +351,10 @@ void vm_check_ram(struct vm *v, const struct vm_cfg *c)
 		    "(a kernel without printk, quiet, or hvc0, which starts after that line)");
 		return;
 	}
-	if (total != (unsigned long)c->ram_mb << 10)
-		fail("guest RAM", "the kernel counts %lu KiB of RAM, --ram is %u MiB = %u KiB (%s)",
-		     total, c->ram_mb, c->ram_mb << 10, p);
+	if (total != ((unsigned long)c->ram_mb << 10) + (c->zc_bytes >> 10))
+		fail("guest RAM", "the kernel counts %lu KiB of RAM, --ram is %u MiB = %u KiB, "
+		     "plus %llu KiB of zero-copy data regions (%s)", total, c->ram_mb,
+		     c->ram_mb << 10, (unsigned long long)c->zc_bytes >> 10, p);
 	else
 		pass("guest RAM", "the kernel counts exactly %u MiB (%luK/%luK available)",
 		     c->ram_mb, avail, total);

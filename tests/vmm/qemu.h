@@ -29,6 +29,7 @@ struct vm_cfg {
 	unsigned ram_mb;          /* NUMA node 0: ordinary guest RAM */
 	uint64_t win_size;        /* NUMA node 1: the shared window ... */
 	const char *win_path;     /* ... backed by this file */
+	uint64_t zc_bytes;        /* blk --zc-data: window regions declared as memory too */
 	struct argv extra;        /* more QEMU arguments (drives, devices, -dtb) */
 };
 
