@@ -67,7 +67,6 @@ DVM_CFLAGS := $(COMMON_CFLAGS) $(ARCH_CFLAGS) $(LTO_CFLAGS) -Icore -I$(B)/gen -i
 # whenever that spares a page of RAM, padding the file by up to 4 KiB.
 DVM_LDFLAGS := -static -no-pie -s -Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,-z,common-page-size=16 \
 	-Wl,-z,norelro -Wl,--build-id=none -flto -flto-partition=one $(EXTRA_LDFLAGS)
-DVM_LIBS := /usr/lib/$(GNU_TRIPLE)/libz.a
 HOSTCC ?= gcc
 
 CORE_SRCS := $(wildcard core/*.c)
@@ -96,7 +95,7 @@ dvm: $(B)/dvm
 $(B)/dvm: $(DVM_OBJS) $(B)/obj/gen/usage.o $(B)/gen/discard.ld $(HB)/sstrip
 	@echo "  LD      $@"
 	$(Q)$(CC_DVM) $(DVM_CFLAGS) $(DVM_LDFLAGS) -Wl,-T,$(B)/gen/discard.ld -o $@ $(DVM_OBJS) \
-		$(B)/obj/gen/usage.o $(DVM_LIBS)
+		$(B)/obj/gen/usage.o
 	$(Q)$(HB)/sstrip $@ || { rm -f $@; exit 1; }
 
 # The section header table a stripped binary still ends with: 1 KiB that only tools like
@@ -106,7 +105,8 @@ $(HB)/sstrip: scripts/sstrip.c
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -O2 $(WARN) -o $@ $<
 
-# Added to ld's default script: drop the unwind tables that zlib and crtbegin bring
+# Added to ld's default script: drop the unwind tables that crtbegin (and for dvm-pack zlib)
+# brings
 # (nothing in dvm unwinds: no C++, no backtraces) and .comment. 1.1 KiB.
 $(B)/gen/discard.ld:
 	@mkdir -p $(dir $@)
