@@ -3,10 +3,11 @@
  * the version make wrote into version.h; `APPLET --help` prints its usage; an unknown
  * applet exits 127 naming the available ones. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 #include "applet.h"
+#include "inflate.h"
 #include "log.h"
 #include "selfexe.h"
 #include "version.h"
@@ -43,44 +44,23 @@ static void list(int fd, const char *pre, const char *post)
 		dprintf(fd, "%s%s%s", pre, applets[i].name, post);
 }
 
-/* --help: inflate the packed usage texts (see applet.h), writing out bytes from..to. */
-struct usage_out {
-	size_t pos, from, to;
-};
-
-static unsigned usage_in(void *ctx, z_const unsigned char **p)
-{
-	(void)ctx, (void)p;
-	return 0; /* all input was given up front */
-}
-
-static int usage_put(void *ctx, unsigned char *p, unsigned n)
-{
-	struct usage_out *u = ctx;
-	size_t at = u->pos, a = at > u->from ? at : u->from, b = at + n < u->to ? at + n : u->to;
-	ssize_t w;
-
-	u->pos += n;
-	for (; a < b; a += (size_t)w)
-		if ((w = write(1, p + (a - at), b - a)) <= 0)
-			return 1;
-	return u->pos >= u->to; /* stop once past this applet's text */
-}
-
+/* --help: inflate the packed usage texts (see applet.h) and write out applet i's. */
 static int usage(size_t i)
 {
-	static unsigned char window[1U << 15]; /* .bss: costs nothing until used */
-	struct usage_out u = { 0, i ? usage_end[i - 1] : 0, usage_end[i] };
-	z_stream s = { 0 };
+	size_t from = i ? usage_end[i - 1] : 0, to = usage_end[i], used, len;
+	unsigned char *text = malloc(usage_end[NAPPLETS - 1]);
+	const char *msg;
 
-	if (inflateBackInit(&s, 15, window) != Z_OK) {
+	if (!text) {
 		err("no memory to show the usage");
 		return 1;
 	}
-	s.next_in = (z_const unsigned char *)usage_z;
-	s.avail_in = usage_z_len;
-	inflateBack(&s, usage_in, NULL, usage_put, &u);
-	inflateBackEnd(&s);
+	/* all of it: a stream cut short ends before the match that would cross the cut */
+	inflate_raw(usage_z, usage_z_len, &used, text, usage_end[NAPPLETS - 1], &len, &msg);
+	for (ssize_t w; from < to && from < len; from += (size_t)w)
+		if ((w = write(1, text + from, (to < len ? to : len) - from)) <= 0)
+			break;
+	free(text);
 	return 0;
 }
 

@@ -12,8 +12,8 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-#include <zlib.h>
 #include "cmdline.h"
+#include "inflate.h"
 #include "log.h"
 #include "modinfo.h"
 #include "module.h"
@@ -246,34 +246,6 @@ static uint32_t le32(const unsigned char *p)
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-struct gz_out {
-	unsigned char *buf;	/* module_max_size bytes of address space */
-	size_t len, member;	/* member: where the current gzip member's output began */
-	uint32_t crc;
-	int too_big;
-};
-
-static unsigned gz_in(void *desc, z_const unsigned char **p)
-{
-	(void)desc;
-	(void)p;
-	return 0; /* all input was given up front: being asked for more means truncated */
-}
-
-static int gz_put(void *desc, unsigned char *p, unsigned n)
-{
-	struct gz_out *o = desc;
-
-	if (n > module_max_size - o->len) {
-		o->too_big = 1;
-		return 1;
-	}
-	memcpy(o->buf + o->len, p, n);
-	o->len += n;
-	o->crc = crc32_update(o->crc, p, n);
-	return 0;
-}
-
 /* Length of the gzip member header at p (RFC 1952), 0 if it is not one. */
 static size_t gzip_header_len(const unsigned char *p, size_t n)
 {
@@ -301,72 +273,63 @@ static size_t gzip_header_len(const unsigned char *p, size_t n)
 /* Inflate gzip data (every member, as gzip -d does) into *out, checking each member's
  * CRC and length. *out is module_max_size bytes of address space mapped up front: pages
  * cost memory only once written, and no buffer ever has to grow (free with munmap).
- * zlib's inflateBack() is used rather than inflate(): it decodes raw deflate without
- * pulling in inflate.c, crc32.c and adler32.c (about 24 KiB of the static binary); the
- * gzip framing is parsed here instead. */
+ * Each member's deflate data is decoded by core/inflate.c straight into *out; the gzip
+ * framing is parsed here. */
 static int gunzip(const char *path, const unsigned char *in, size_t n,
 		  unsigned char **out, size_t *outlen)
 {
-	static unsigned char window[1U << 15]; /* .bss: costs nothing until used */
-	struct gz_out o = { 0 };
-	size_t pos = 0;
+	unsigned char *buf;
+	size_t pos = 0, len = 0;
 	int r = 0;
 
-	o.buf = mmap(NULL, module_max_size, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (o.buf == MAP_FAILED) {
+	buf = mmap(NULL, module_max_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (buf == MAP_FAILED) {
 		err("%s: no memory to decompress it", path);
 		return -ENOMEM;
 	}
 	do {
-		size_t h = gzip_header_len(in + pos, n - pos);
-		z_stream s = { 0 };
+		size_t h = gzip_header_len(in + pos, n - pos), used, got;
+		const char *msg;
 		if (!h) {
 			err("%s: %s", path, pos ? "data after the gzip stream is not gzip"
 					      : "not gzip data (or a truncated header)");
 			r = -EINVAL;
 			break;
 		}
-		if (inflateBackInit(&s, 15, window) != Z_OK) {
-			err("%s: no memory to decompress it", path);
-			r = -ENOMEM;
-			break;
-		}
-		s.next_in = (z_const unsigned char *)in + pos + h;
-		s.avail_in = (uInt)(n - pos - h);
-		o.member = o.len;
-		o.crc = 0;
-		int z = inflateBack(&s, gz_in, NULL, gz_put, &o);
-		pos = s.next_in ? (size_t)(s.next_in - in) : n;
-		inflateBackEnd(&s);
-		if (o.too_big) {
+		/* a member's back references stay within its own output */
+		int z = inflate_raw(in + pos + h, n - pos - h, &used, buf + len,
+				    module_max_size - len, &got, &msg);
+		pos += h + used;
+		if (z == INFLATE_FULL) {
 			err("%s: decompresses to more than %zu MiB; refusing (a corrupt file or "
 			    "a decompression bomb)", path, module_max_size >> 20);
 			r = -EFBIG;
-		} else if (z == Z_DATA_ERROR) {
-			err("%s: corrupt gzip data (%s)", path, s.msg ? s.msg : "bad deflate stream");
+		} else if (z == INFLATE_BAD) {
+			err("%s: corrupt gzip data (%s)", path, msg);
 			r = -EINVAL;
-		} else if (z != Z_STREAM_END || n - pos < 8) {
+		} else if (z != INFLATE_OK || n - pos < 8) {
 			err("%s: truncated gzip data", path);
 			r = -EINVAL;
-		} else if (le32(in + pos) != o.crc ||
-			   le32(in + pos + 4) != (uint32_t)(o.len - o.member)) {
+		} else if (le32(in + pos) != crc32_update(0, buf + len, got) ||
+			   le32(in + pos + 4) != (uint32_t)got) {
 			err("%s: gzip checksum or length mismatch: the file is corrupt", path);
 			r = -EINVAL;
 		}
 		if (r)
 			break;
+		len += got;
 		pos += 8;
 		/* zero padding after the last member is common (tape blocks) */
 		while (pos < n && !in[pos])
 			pos++;
 	} while (pos < n);
 	if (r) {
-		munmap(o.buf, module_max_size);
+		munmap(buf, module_max_size);
 		return r;
 	}
-	*out = o.buf;
-	*outlen = o.len;
+	*out = buf;
+	*outlen = len;
 	return 0;
 }
 

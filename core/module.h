@@ -10,7 +10,7 @@
 /* Load the module file at `path` with parameter string `params` ("a=1 b=\"x y\"", may be
  * ""). .ko goes through finit_module; .ko.gz/.ko.xz/.ko.zst are first offered to the
  * kernel with MODULE_INIT_COMPRESSED_FILE; where the kernel cannot decompress, .ko.gz is
- * inflated with zlib in memory and loaded with init_module, and other formats fail with a
+ * inflated in memory (core/inflate.c) and loaded with init_module, and other formats fail with a
  * message saying the kernel lacks that decompressor.
  * The format is chosen by the file name's suffix.
  * Returns 0 on success, -EEXIST when already loaded (logged at info, not an error), or

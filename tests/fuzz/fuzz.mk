@@ -35,6 +35,11 @@ fuzz_pack_list_LIBS := -lz
 fuzz_pack_dtb_SRCS := tests/fuzz/fuzz_pack_dtb.c pack/layout/dtbscan.c pack/layout/fdtpatch.c pack/layout/dtbload.c \
 	pack/util.c
 fuzz_pack_dtb_LIBS := -lfdt
+# The deflate decoder (gzip'd modules, the --help texts), against zlib.
+FUZZ_TARGETS += inflate
+fuzz_inflate_SRCS := tests/fuzz/fuzz_inflate.c core/inflate.c
+fuzz_inflate_LIBS := -lz
+
 # init's configuration parser: the sources its unit test links (tests/unit/init.mk),
 # taken when the recipe runs (that fragment is included after this one).
 FUZZ_TARGETS += init_conf

@@ -14,3 +14,8 @@ test_strcspn_SRCS := tests/unit/test_strcspn.c core/strcspn.c
 UNIT_TESTS += test_modbuiltin
 test_modbuiltin_SRCS := tests/unit/test_modbuiltin.c core/modbuiltin.c core/cmdline.c \
 	tests/unit/fake_sysfs.c
+UNIT_TESTS += test_memmove
+test_memmove_SRCS := tests/unit/test_memmove.c core/memmove.c
+UNIT_TESTS += test_inflate
+test_inflate_SRCS := tests/unit/test_inflate.c core/inflate.c
+test_inflate_LIBS := -lz
