@@ -41,6 +41,12 @@ OUT=$(tr -d '\r' <"$LOG")
 [ $rc = 0 ] && pass e2e_init_poweroff_exit || fail e2e_init_poweroff_exit "qemu exit $rc"
 contains e2e_init_no_panic_a "init: starting (config /etc/dvm.conf)"
 contains e2e_init_dep_loaded "init: loaded uio"
+# a kernel that ships .ko.xz (Debian 6.12) gets them packed as they are: init hands them
+# to the kernel's decompressor (finit_module with MODULE_INIT_COMPRESSED_FILE)
+if "$HOST_PACK" --list "$T_TMP/a.cpio.gz" | grep -q '/uio\.ko\.xz'; then
+	if printf '%s\n' "$OUT" | grep -qE 'init: loaded uio$'; then pass e2e_init_xz_loaded; else
+		fail e2e_init_xz_loaded "uio.ko.xz was packed but not loaded"; fi
+fi
 contains e2e_init_param "init: loaded uio_pdrv_genirq of_id=generic-uio"
 contains e2e_init_uio "init: uio0: blk (3 maps)"
 contains e2e_init_mount "init: mounted none on /tmp/scratch"

@@ -13,8 +13,9 @@
 # Without DVM_TEST_KERNEL a script runs on DVM_TEST_KERNEL_DEFAULT, or on the first of
 # its E2E_KERNELS when the default is not among them.
 
-# The default kernel: the one line to change when dvm's own kernel becomes the default.
-DVM_TEST_KERNEL_DEFAULT=debian
+# The default kernel: dvm's own (make kernel; scripts/setup builds it). tests/run also runs
+# init.sh and blk_main.sh on debian, and lean.sh on lean.
+DVM_TEST_KERNEL_DEFAULT=base
 
 # kernel_skip WHY: this script does not run on the chosen kernel; say so and stop.
 kernel_skip() {

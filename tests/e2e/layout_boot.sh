@@ -64,7 +64,8 @@ OUT=$(tr -d '\r' <"$LOG")
 [ $rc = 0 ] && pass layout_boot_poweroff_exit || fail layout_boot_poweroff_exit "qemu exit $rc"
 contains layout_boot_cmdline "Kernel command line: console=$KERNEL_CONSOLE panic=-1 loglevel=7"
 contains layout_boot_memory "K/81920K available"	# exactly the layout's 80 MiB
-contains layout_boot_unpack "Trying to unpack rootfs image as initramfs"
+# "Trying to unpack rootfs image as initramfs" with BLK_DEV_RAM (Debian), else this
+log_has layout_boot_unpack "$LOG" "Trying to unpack rootfs image as initramfs|Unpacking initramfs"
 if printf '%s' "$OUT" | grep -q "Initramfs unpacking failed"; then
 	fail layout_boot_unpack_ok "the initramfs was not found where the DTB says"
 else
