@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # dvm top-level build.
 #   make                      host (x86_64) static musl dvm + dvm-pack
 #   make ARCH=arm64           cross-build dvm for aarch64

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* insmod: load one kernel module file with parameters (core/module.c does the work and
  * explains failures). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The killall applet: signal processes by name, found by walking /proc. */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* mount: mount a filesystem (core/mountopt.c parses options, mounts and explains
  * failures), or list mounted filesystems. */
 #include <errno.h>

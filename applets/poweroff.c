@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The poweroff and reboot applets: ask dvm's init (PID 1) by signal, or with -f do it
  * at once (sync, then reboot(2)) without stopping anything. */
 #include <errno.h>

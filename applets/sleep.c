@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The sleep applet: sleep SECONDS, with a decimal fraction (0.5) or "inf" for ever.
  * Parsed without floating point, which would pull strtod into the binary. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* umount: unmount the filesystems mounted on each DIR, explaining failures. */
 #include <errno.h>
 #include <string.h>

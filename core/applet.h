@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Applet interface: every applet NAME provides NAME_main() and NAME_usage[].
  * The dispatcher (core/dispatch.c) picks one by argv[0] or by `dvm NAME`, and answers
  * `--help` for all of them from NAME_usage, so applets need not handle it. */

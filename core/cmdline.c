@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Kernel command line parsing; see cmdline.h. */
 #include <fcntl.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel command line access, split the way the kernel splits it: words separated by
  * spaces, double quotes group (and are removed), "key=value" or a bare "key". */
 #ifndef DVM_CMDLINE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The multicall entry point: choose the applet from basename(argv[0]), or from argv[1]
  * when invoked as `dvm`. `dvm`, `dvm --list` list the applets; `dvm --version` prints
  * the version make wrote into version.h; `APPLET --help` prints its usage; an unknown

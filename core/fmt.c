@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Integer-only formatter; see fmt.h. */
 #include <errno.h>
 #include <stdint.h>

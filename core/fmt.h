@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* An integer-only printf formatter. dvm links it in place of libc's printf family
  * (core/printf.c): musl's vfprintf always drags in floating-point formatting and
  * 128-bit soft-float arithmetic on aarch64, about 14 KiB nobody in dvm uses.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Asking dvm's init to power off or reboot, and doing it directly; see initctl.h. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The contract between dvm's init (PID 1) and the poweroff/reboot applets: which signal
  * asks init for what, and how to ask. */
 #ifndef DVM_INITCTL_H

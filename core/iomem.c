@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Copies into and out of UIO maps made only of naturally aligned general-register
  * accesses (see iomem.h). The volatile accesses keep the compiler from turning the loops
  * into memcpy calls, SIMD or merged unaligned accesses. */

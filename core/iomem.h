@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Access to memory shared with a VMM through UIO maps. UIO maps physical memory
  * non-cached (Device memory on arm64), where an unaligned access faults and libc memcpy
  * (which uses unaligned and SIMD accesses) is unsafe. Everything that touches a map goes

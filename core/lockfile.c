@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* flock, or an O_EXCL pid file when the kernel has no file locking; see lockfile.h. */
 #include <errno.h>
 #include <fcntl.h>

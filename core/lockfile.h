@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Exclusive ownership of a file by one live process: flock(2), or on a kernel without
  * FILE_LOCKING (flock fails with ENOSYS) a lock file PATH.lock created with O_EXCL that
  * holds the owner's pid. A flock dies with its holder; a lock file outlives a SIGKILLed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Logging sink selection and formatting; see log.h. One write() per message, so lines
  * from concurrent applets never interleave in the kernel log. */
 #include <errno.h>

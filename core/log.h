@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Logging for every applet: one line per message, "<N>applet: text" on /dev/kmsg (so it
  * sits in dmesg with kernel timestamps), or "applet: text" on stderr. */
 #ifndef DVM_LOG_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm's memory allocator. Like core/printf.c, these definitions sit in dvm's own objects,
  * so the static link never pulls musl's mallocng (about 7 KiB) out of libc.a. dvm
  * allocates little: config entries, parameter strings, opendir()'s DIR, a few driver

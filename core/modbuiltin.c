@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Looking a module up in modules.builtin; see modbuiltin.h. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Modules built into the kernel, from the kernel's modules.builtin (one path per line,
  * "kernel/drivers/uio/uio.ko"), which dvm-pack ships in /lib/modules. A built-in
  * module has no .ko to load and, unless it has parameters, no /sys/module/NAME. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* .modinfo extraction from a module's ELF image; see modinfo.h. */
 #include <elf.h>
 #include <stdint.h>

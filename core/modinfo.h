@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Read the .modinfo section of a kernel module image (ELF relocatable, 32- or 64-bit,
  * little-endian): NUL-separated "key=value" strings such as depends=, vermagic=, parm=.
  * Used by insmod (to explain errors) and by dvm-pack (to resolve dependencies). Every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Kernel module loading for insmod and init; see module.h. Loading itself is one
  * syscall; most of this file explains failures, because a driver VM that cannot load
  * its driver is useless and the person debugging it sees only our log line. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel module loading, shared by insmod and init. */
 #ifndef DVM_MODULE_H
 #define DVM_MODULE_H

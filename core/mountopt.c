@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Mount option parsing and mount(8)'s sequence of mount(2) calls; see mountopt.h. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Mount options and mounting the way mount(8) does, shared by the mount applet and
  * init (whose config can mount filesystems). */
 #ifndef DVM_MOUNTOPT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Long options and numbers for the applets; see opt.h. A small table instead of
  * getopt_long, which would cost several KiB in the static binary. */
 #include <errno.h>

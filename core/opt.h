@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Command-line options shared by the applets: one way to read long options from a
  * table, numbers with their range, and one wording for usage errors, which name the
  * option and the value and make the applet exit OPT_USAGE. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm's printf family, built on the integer-only core/fmt.c. Because these definitions
  * sit in dvm's own objects, the static link never pulls musl's vfprintf (and its
  * floating-point code) out of libc.a. Output longer than 1 KiB per dprintf call is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* This executable's path, with or without /proc; see selfexe.h. */
 #include <unistd.h>
 #include "log.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The path of this very executable, for re-running it as another applet (init's
  * services and tasks): /proc/self/exe when procfs is there, else the argv[0] dvm was
  * started with when it is absolute (init's is: the kernel runs /init, or rdinit=),

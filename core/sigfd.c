@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* signalfd, or a self-pipe when the kernel has none; see sigfd.h. */
 #include <errno.h>
 #include <fcntl.h>

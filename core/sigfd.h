@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Signals as a readable fd: a signalfd, or on a kernel built without CONFIG_SIGNALFD a
  * self-pipe fed by signal handlers. Either way the fd yields struct signalfd_siginfo
  * records (in the fallback only ssi_signo and ssi_pid are filled in), so the event loops

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Signal name table; see signame.h. Only the classic signals have names; real-time ones
  * are given by number. */
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Signal names <-> numbers, for killall's -SIGNAL and for init's "killed by signal"
  * messages. */
 #ifndef DVM_SIGNAME_H

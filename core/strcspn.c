@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm's strcspn (and so strpbrk, which musl builds on it). musl's is made for long
  * reject sets (a 256-bit table, 240 bytes of code); dvm's are one to three characters,
  * for which a plain loop is right and 200 bytes smaller. Defined here, it keeps musl's

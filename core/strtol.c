@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm's strtol family. Like core/printf.c, these definitions sit in dvm's own objects,
  * so the static link never pulls musl's versions, which parse through a FILE shim
  * (__intscan, shgetc, __uflow: about 2.6 KiB), out of libc.a. Same behaviour as musl's:

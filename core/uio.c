@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* UIO device discovery, mapping and interrupts; see uio.h. */
 #include <ctype.h>
 #include <dirent.h>

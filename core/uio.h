@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Linux UIO devices (uio_pdrv_genirq with generic-uio device-tree nodes) shared by the
  * driver applets: find a device by its name (/sys/class/uio/uioN/name, from
  * linux,uio-name), read its maps from sysfs and mmap them, wait for and re-enable its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Raw io_uring set-up and ring handling; see uring.h. The ring indices are shared with
  * the kernel: our stores of sq tail and cq head are releases, our loads of sq head and cq
  * tail acquires. */

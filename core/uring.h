@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A minimal io_uring over raw syscalls (musl has no liburing): set up the rings, hand out
  * submission entries, submit and wait with one io_uring_enter, walk the completions.
  * Single-threaded use only. */

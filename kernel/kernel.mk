@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # kernel/kernel.mk: dvm's own arm64 driver-VM kernel (docs/kernel.md).
 #   make kernel                        both profiles (base, lean), cached outside the clone
 #   make kernel KERNEL_PROFILE=lean    one profile

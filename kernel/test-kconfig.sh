@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Tests of the kernel configuration tools and fragments (no kernel build): kconfig-merge
 # (last setting wins, bad lines named), kconfig-check (every option kconfig did not give
 # as requested is named), and the fragments themselves (they merge, every setting has a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dvm-pack subcommands, dispatched by main.c: each takes argv from its own name on
  * and returns the exit status (0, 1 error, 2 usage). */
 #ifndef PACK_CMDS_H

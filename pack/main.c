@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm-pack: the host tool that builds a driver VM's initramfs. A small subcommand
  * dispatcher: argv[1] naming a command in the table runs it; anything else builds an
  * archive (cmd_build), so `dvm-pack -o x.cpio.gz spec` needs no command word. A new

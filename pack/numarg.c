@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Sizes and addresses on the command line, and sizes printed for people; see numarg.h. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Sizes and addresses on dvm-pack's command line: "0x40000000", "1073741824", "64M",
  * "512K", "1G", "2m". */
 #ifndef PACK_NUMARG_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # dvm-pack, the host tool (included by the top Makefile). Its two jobs have a directory
 # each: pack/initramfs/ builds and reads initramfs archives (spec, cpio, modules,
 # archive, list, stream, build), pack/layout/ lays out guest memory (image, place,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm-pack helpers; see util.h. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dvm-pack helpers: error reporting and allocation that never returns NULL. Errors are
  * reported once, where they are detected, with perr(); callers then just return -1.
  * The last message is kept in perr_last so unit tests can check it. */

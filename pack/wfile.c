@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Output files that never harm what they are pointed at; see wfile.h. */
 #include <errno.h>
 #include <fcntl.h>

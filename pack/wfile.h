@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Writing output files without harming what the path names. A regular file (or a path
  * that does not exist yet) is replaced atomically: a temporary file beside it, fsync,
  * rename. A symlink is followed (its target is what gets written). A device node or a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Driver VM initramfs images: $(B)/<vm>.cpio.gz from rootfs/<vm>.spec + rootfs/<vm>.conf.
 # Modules come from the test-kernel cache made by scripts/setup (.cache/kernel.env);
 # dvm-pack is a host tool, so it is built for the host arch whatever ARCH is.

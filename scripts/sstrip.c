@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Build-time helper (host): cut a stripped static ELF64 executable down to what the
  * kernel loads. After `ld -s` the file still ends with the section header table and the
  * section names (about 1 KiB for dvm); neither the kernel nor qemu-user reads them, only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Build-time helper (host): packs the applets' --help texts for dvm. Each FILE is the
  * .rodata.NAME_usage section cut out of an applet's object (the text and its NUL), in
  * the order of dvm's applet table. Writes C source to stdout: all texts as one raw

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared helpers for shell tests (sourced). Each check prints one PASS/FAIL line.
 #   DVM      path of the dvm binary under test; DVM_RUN an optional runner (qemu-aarch64)
 #   PACK     path of dvm-pack

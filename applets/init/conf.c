@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* init's configuration: parsing /etc/dvm.conf, applying the kernel command line's dvm.*
  * overrides, and printing the result (init --check-config). Every error names the file
  * and line, the offending word and what was expected; see docs/init.md for the format. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* init's internal interfaces: the configuration (conf.c), restart arithmetic
  * (restart.c), system set-up and the module/mount directives (system.c), supervision of
  * services and tasks (supervise.c), shutdown (shutdown.c). The config format is in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The init applet: PID 1 of a driver VM. Sets the system up, reads /etc/dvm.conf, works
  * through its lines in order (modules, mounts, services, tasks), then supervises the
  * services until asked to power off or reboot. Also `init --check-config FILE`, which

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* When to restart a service that ended: its restart policy, exponential backoff, and the
  * restart limit (COUNT ends within WINDOW seconds powers the VM off). Pure arithmetic on
  * times passed in, so it is unit-tested without waiting. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Orderly shutdown: every process gets SIGTERM, then SIGKILL after a grace period; then
  * sync, unmount what the config mounted, and power off or reboot. init must never exit
  * (the kernel panics when PID 1 does), so a failing reboot(2) ends in a halt or a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Supervision: start services and tasks as children, reap every child (orphans too),
  * restart services with backoff, turn signals into shutdown requests. One event loop:
  * poll() on a signalfd (or its self-pipe stand-in, core/sigfd.c), with the nearest

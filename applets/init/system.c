@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* What init does to the system itself: the early set-up of a bare initramfs (/dev,
  * /proc, /sys, console, kernel log), the module and mount directives, and the report of
  * the UIO devices that the loaded modules produced. */

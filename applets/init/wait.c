@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The wait directive: wait for device nodes (or any path) that appear after init
  * starts, such as an MMC card's /dev/mmcblk0 probed late. Polled with stat() at growing
  * intervals: inotify on devtmpfs is not in every lean kernel, and a handful of stat()

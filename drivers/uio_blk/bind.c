@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The device-tree bindings (docs/binding-blk.md), chosen by what the device tree has:
  * - per-region (sdfgen style): one UIO device per region, found by region name
  *   (PREFIX = "blk_"): PREFIXstorage_info, PREFIXreq, PREFIXresp, PREFIXdata and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* uio_blk internals: how the driver's files fit together.
  *   bind.c     UIO devices -> struct blk_shm (maps by reg-names, data regions)
  *   xlate.c    io_or_offset -> pointer into one data region, bounds-checked

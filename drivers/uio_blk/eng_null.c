@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The null device, for `make bench` only: wraps the real engine and completes every
  * READ, WRITE and FLUSH at once without touching the device, so that the bench can
  * measure the protocol alone (take, validate, bounce copy, publish, notify, the

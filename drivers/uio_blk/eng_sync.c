@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The synchronous engine: pread/pwrite/fdatasync done at submission, completions handed
  * back at the next wait; waiting is one poll() on the UIO fd and the signalfd. The
  * fallback when io_uring is unavailable; correct, one request at a time. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The io_uring engine: device reads, writes and fdatasyncs, the UIO interrupt read, the
  * interrupt re-enable write and the signalfd read all go through one ring, so the driver
  * waits for everything with a single io_uring_enter and submits a whole batch with it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The backing device: open it (O_DIRECT when it allows, read-only when asked or when it
  * refuses writers), learn its geometry from the block ioctls and its serial number from
  * sysfs, and publish all of that as sDDF storage info before setting `ready`. */

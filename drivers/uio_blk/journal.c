@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The restart journal. The driver may be SIGKILLed at any instruction and restarted
  * while the shared memory lives on. Publishing a batch of n responses is:
  *   1. journal: busy = 1 with (request head H, response tail T, n)

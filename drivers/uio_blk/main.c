@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* uio_blk: serve an sDDF block queue pair, shared by the VMM through UIO devices, with a
  * Linux block device. Options, set-up, and the event loop: kick the serving core, notify
  * the peer once per batch, block in the engine until an interrupt, a completion or a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Telling the peer that responses were published, in one of two styles:
  * - page: store a counter into the notify page. On seL4 that page is unmapped: the store
  *   faults into the VMM, which notifies the virtualiser (reads are rejected, so we never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sDDF 0.7 block protocol as it lies in shared memory (include/sddf/blk/queue.h and
  * storage_info.h of sDDF 0.7.0). Every offset is pinned below; the structs are only ever
  * copied in and out of the maps with iomem_copy, never dereferenced in place. */

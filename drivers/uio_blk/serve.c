@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The serving core, independent of the I/O engine: take requests from the request queue,
  * validate them, run them on the engine in bounce-buffer chunks, and publish responses.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Where a request's data lives: io_or_offset (a physical address, or in legacy mode an
  * offset into the first data region) and count blocks must lie 4 KiB-aligned inside ONE
  * data region. All arithmetic is overflow-safe: len and the region offset are compared

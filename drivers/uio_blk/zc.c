@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Zero-copy: which data regions the block device may read into and write from directly
  * (O_DIRECT, io_uring or pread/pwrite), with no bounce copy.
  *

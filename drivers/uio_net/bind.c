@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The device-tree bindings (docs/binding-net.md), chosen by what the device tree has:
  * - per-region (libvmm's network driver VM, sdfgen): one UIO device per region, found
  *   by region name (PREFIX "" by default): data_passing (optional), rx_free, rx_active,

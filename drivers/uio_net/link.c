@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The interface side: a raw AF_PACKET socket bound to one interface, which uio_net
  * brings up (there is no `ip` in the rootfs) and puts in promiscuous mode, with GRO and
  * LRO off so the socket sees wire frames, not merged super-packets. Frames move in

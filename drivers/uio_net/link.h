@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* uio_net's interface side (link.c): a raw AF_PACKET socket on one interface, batched. */
 #ifndef UIO_NET_LINK_H
 #define UIO_NET_LINK_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* uio_net: serve the sDDF network queues that the VMM shares through two UIO devices
  * with a Linux network interface. Options, set-up, and the event loop: one poll() over
  * both UIO interrupt fds, the socket and a signalfd (core/sigfd.c). It never spins: interrupts are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* uio_net internals: how the driver's files fit together.
  *   queue.c   one sDDF net queue seen from one side: u16 ring arithmetic, index checks,
  *             slot copies, the signalling handshake, the doorbell

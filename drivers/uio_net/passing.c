@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libvmm's network driver VM passes the driver's configuration in a read-only page, the
  * data_passing region (net_drv_vm_data_passing_t, offsets in sddf_net.h): the queue
  * capacities (num_buffers), the physical address the virtualisers use for the RX data

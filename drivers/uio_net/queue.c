@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* One sDDF net queue seen from one side. We own one index (the head of a queue we
  * consume, the tail of one we produce) and keep it privately: the shared copy is only
  * ever stored, so a peer scribbling on it cannot move us. The peer's index is loaded

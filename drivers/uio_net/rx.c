@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* RX: each received frame takes the next RX free buffer, is copied into it, and the
  * descriptor goes on RX active with len set and everything else unchanged.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sDDF 0.7 network queues as they lie in shared memory (include/sddf/network/queue.h of
  * sDDF 0.7.0). Every offset is pinned below; descriptors are only ever copied in and out
  * of the maps with iomem_copy, never dereferenced in place. */

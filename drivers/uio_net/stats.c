@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* uio_net's counters as one "name=value ..." line (SIGUSR1, the stats interval, exit);
  * tests and the benchmark parse it from the console. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* TX: take descriptors from TX active into a window, validate each copy, copy the
  * frames out of the client data maps into our own aligned buffers, send them in
  * batches, and return every descriptor UNCHANGED on TX free in the order taken, refused

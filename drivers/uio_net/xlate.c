@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Where a buffer lives: io_or_offset is a guest physical address (sDDF >= 0.6 hands the
  * driver client io_addr + offset); the buffer must lie inside ONE data map. All
  * arithmetic is overflow-safe: lengths are compared with what is left of the map after

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* newc archive writer; see archive.h. */
 #include <errno.h>
 #include <fcntl.h>

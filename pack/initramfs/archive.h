@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Writing the entries of a parsed spec as a newc archive. */
 #ifndef PACK_ARCHIVE_H
 #define PACK_ARCHIVE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* `dvm-pack [options] SPEC...`: parse the specs, then write the archive atomically
  * (a temporary file beside OUT, fsync, rename), so a failed run leaves no partial
  * archive and an existing OUT untouched. */

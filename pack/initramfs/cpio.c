@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* newc cpio header writing and reading; see cpio.h. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The newc cpio format ("070701"), as the kernel's initramfs unpacker reads it: a
  * 110-byte header of 13 eight-digit hex fields, the NUL-terminated name, zero padding to
  * a 4-byte boundary, the data, zero padding again; the archive ends with an entry named

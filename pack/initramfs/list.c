@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* `dvm-pack --list`: print the entries of a newc archive (gzip'd or not). */
 #include <errno.h>
 #include <fcntl.h>

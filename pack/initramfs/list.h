@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reading a newc archive back: the listing behind `dvm-pack --list`. */
 #ifndef PACK_LIST_H
 #define PACK_LIST_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Module lookup and dependency resolution for dvm-pack; see modules.h. */
 #include <dirent.h>
 #include <errno.h>

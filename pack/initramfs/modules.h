@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel module selection for dvm-pack: find modules by name in the -m trees, resolve
  * their dependencies (from the tree's modules.dep when it lists the module, else from
  * the module's own .modinfo depends=), order them deepest dependency first, and write

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Spec parsing for dvm-pack; see spec.h and docs/pack.md. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The dvm-pack spec: the Linux kernel's usr/gen_init_cpio input format (file, dir, nod,
  * slink, pipe, sock) plus `module NAME...` and `include FILE`, with ${VAR} expanded in
  * every field. Parsing turns it into the list of archive entries in archive order:

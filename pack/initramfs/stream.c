@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Output (optionally gzip) and input (plain or gunzip) streams; see stream.h. */
 #include <errno.h>
 #include <fcntl.h>

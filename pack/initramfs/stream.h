@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Byte streams for dvm-pack: an output stream that may gzip (zlib deflate, level 9,
  * fixed header: mtime 0, OS 3 = Unix, so output is reproducible) in front of a sink
  * callback, and an input stream from a file descriptor or memory that recognizes gzip

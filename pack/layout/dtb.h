@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The driver VM's device tree: loading it (a DTB, or a DTS compiled with dtc), reading
  * the regions it declares, and patching it for a layout with libfdt. */
 #ifndef PACK_DTB_H

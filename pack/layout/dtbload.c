@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Loading the device tree: a DTB as is, a DTS through dtc (run as a child process,
  * its output read from a pipe). */
 #include <errno.h>

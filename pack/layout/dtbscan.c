@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Reading the regions a DTB declares (generic-uio reg entries, /reserved-memory
  * children, /memreserve/ entries) as CPU physical addresses. */
 #include <libfdt.h>

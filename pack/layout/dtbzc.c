@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm-pack layout --zero-copy: make the UIO data regions memory the guest kernel has
  * struct pages for, so that dvm_uio maps them page-backed and cacheable and uio_blk can
  * run O_DIRECT straight into them (docs/uio_blk.md "Zero-copy", docs/layout.md).

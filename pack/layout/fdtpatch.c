@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Patching the DTB for a layout with libfdt: the memory node, /chosen's initrd range
  * and bootargs. The blob starts at its own size and grows (fdt_open_into a larger
  * buffer) whenever libfdt runs out of space; node offsets are relative to the structure

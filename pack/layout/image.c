@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Parsing and validating the arm64 Image header; see image.h. All header fields are
  * little-endian (booting.rst, since v3.17), whatever the kernel's own endianness. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The arm64 Linux Image header (Documentation/arch/arm64/booting.rst, "Call the kernel
  * image"): where the kernel must be loaded and how much memory it claims. */
 #ifndef PACK_IMAGE_H

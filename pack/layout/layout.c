@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* `dvm-pack layout`: read the kernel Image header, the initramfs size and the DTB, place
  * everything in guest RAM (place.c), patch the DTB (fdtpatch.c) and write the patched
  * DTB, the VMM header, the memory map and its SVG. */

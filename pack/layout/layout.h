@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* `dvm-pack layout`, as functions minram reuses: load the inputs once, make the layout
  * for a RAM size (placement + patched DTB), write the outputs. */
 #ifndef PACK_LAYOUT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The memory map as a text table (memmap_text) and the rows behind it. */
 #include <stdio.h>
 #include <stdlib.h>

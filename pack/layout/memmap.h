@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What `dvm-pack layout` writes about a layout: the memory map as a text table and as
  * an SVG bar diagram, the C header for the VMM and the Microkit system-description
  * fragment. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The memory map as an SVG bar diagram: one vertical bar, high addresses at the top,
  * a block per region with its name and size beside it and the addresses of its
  * boundaries to the left. Block heights follow the sizes, with a minimum so that a

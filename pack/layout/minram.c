@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* `dvm-pack minram`: the smallest guest RAM with which a driver VM still becomes ready,
  * found by bisection (1 MiB steps by default) over boots under QEMU, each with the
  * layout `dvm-pack layout` would make for that size. Then a recommended size with a

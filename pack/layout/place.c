@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Placing the kernel, initramfs and DTB in guest RAM and checking every rule; see
  * place.h for the policy. Errors name both regions and their addresses. Functions
  * return 0 on success, -1 for an error that a larger RAM cannot fix, -2 for "does not

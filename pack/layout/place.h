@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The guest memory layout: where the kernel, the initramfs and the DTB go in guest RAM
  * (arm64 boot protocol, Documentation/arch/arm64/booting.rst), checked against the
  * regions the DTB itself declares (shared UIO windows, reserved memory). Pure

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Running one minram probe; see qprobe.h. The child (QEMU, or sh -c for a readiness
  * command) runs in its own process group, so a timeout or an interrupt kills it and
  * anything it started. */

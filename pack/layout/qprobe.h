@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One minram probe: boot a layout under QEMU (kernel, initramfs, DTB and boot stub put
  * in place by -device loader, the CPU started at the stub) and decide whether the
  * guest became ready: a console line matching a pattern, or a readiness command that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The Microkit system-description fragment of a layout (PREFIX.system): guest RAM as a
  * memory region mapped into the virtual machine at its guest physical address and into
  * the VMM (setvar_vaddr, libvmm 0.2.0's guest_ram_vaddr), and one memory region + map

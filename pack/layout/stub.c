@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The boot stub's machine code; see stub.h. Encodings from the Arm ARM (A64):
  * LDR (literal, 64-bit) 0x58000000 | imm19 << 5 | Rt, imm19 = byte offset / 4;
  * ORR Xd, XZR, XZR (mov Xd, xzr) 0xaa1f03e0 | Rd; BR Xn 0xd61f0000 | Rn << 5. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A 40-byte aarch64 boot stub that starts Linux the way libvmm's guest_start() does:
  * x0 = DTB address, x1 = x2 = x3 = 0, branch to the kernel entry. For booting a layout
  * under QEMU with -device loader (minram, tests), where no firmware does it. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The C header for the VMM: the numbers libvmm 0.2.0's guest_init(),
  * linux_setup_images() and guest_start() take, under the names its examples use
  * (GUEST_RAM_START_GPA, GUEST_DTB_GPA, GUEST_INIT_RAM_DISK_GPA), with the older

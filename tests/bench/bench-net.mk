@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # `make bench`, network part (not part of the test suite): boots the network driver VM
 # once; netbench (a static musl aarch64 program, not part of dvm) measures raw AF_PACKET
 # receive and send in the guest, then uio_net serves the sDDF queues and vmm-sim pushes

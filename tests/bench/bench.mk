@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # `make bench`, block part (not part of the test suite): boots the block driver VM once
 # and prints the sDDF path's throughput next to the same patterns issued directly to
 # /dev/vda in the guest (tests/bench/blk.sh; docs/testing.md). blkbench is the guest-side

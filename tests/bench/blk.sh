@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # make bench, block part: one boot of the block driver VM. The kernel starts blkbench
 # (rdinit), which forks a server for bench commands on the console and execs dvm's init;
 # uio_blk serves the sDDF queues. vmm-sim then runs each pattern in rounds: through the

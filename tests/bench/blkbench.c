@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* blkbench: the guest half of `make bench` (not part of dvm). It measures the access
  * patterns vmm-sim also runs through the sDDF path, issued directly to the block device
  * inside the driver VM with O_DIRECT and io_uring at the pattern's queue depth.

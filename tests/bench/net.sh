@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # make bench, network part: one boot of the network driver VM. netbench (rdinit) first
 # measures raw AF_PACKET receive and send of 64- and 1514-byte frames on eth0 and execs
 # dvm's init; uio_net then serves the sDDF queues and vmm-sim sends and receives the

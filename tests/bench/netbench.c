@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* netbench: the guest half of `make bench`, network part (not part of dvm). It measures
  * raw AF_PACKET receive and send on the driver VM's interface, the baseline that
  * vmm-sim then compares uio_net with: the same socket set-up as uio_net (bound,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The bench's null device (drivers/uio_blk/eng_null.c) exists only in the bench's own dvm
 # build (tests/bench/bench.mk, -DDVM_BENCH_NULLDEV): a normal build rejects the option as
 # unknown, does not mention it in --help and carries none of its code.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The docs test runner (tests/docs/run) on a fixture: it must fail an unmarked command
 # block, a failing example, a `none` without a reason and a DTS block that differs from
 # its file, and pass good examples of each kind, one line per example with file:line.

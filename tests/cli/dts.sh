@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The device trees in rootfs/ (*.dts): each compiles with dtc and has its generic-uio
 # nodes; those of the per-region binding (blk-vm.dts, net-vm.dts) follow sdfgen's rules
 # for Linux UIO nodes (microkit_sdf_gen parseUios / LinuxUio): compatible exactly

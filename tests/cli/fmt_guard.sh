@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Source checks that keep the dvm binary small: no format string in dvm's sources (core/,
 # applets/, drivers/) may use a floating-point conversion (%f %F %e %E %g %G %a %A).
 # dvm's printf (core/fmt.c) has no float code and prints those as "%?"; musl's, which

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # `APPLET --help` for every applet: the texts are stored deflated together and cut apart
 # again by core/dispatch.c, so each must come out whole and alone: its own "Usage: NAME"
 # first line, no other applet's, ending in a newline.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # init, poweroff, reboot, sleep and killall from the command line. Nothing here may
 # power off, reboot or signal the host: init and poweroff are only run where they must
 # refuse, killall only targets processes this script started under unique names. As

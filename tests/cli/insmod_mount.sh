@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # insmod, mount and umount from the command line: help, usage errors and the failures
 # that need no privileged side effect. Nothing is loaded or mounted: the only syscalls
 # that reach the kernel name paths that do not exist.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # dvm-pack layout and minram from the command line: DTB patching checked with fdtget
 # and dtc (QEMU's own dumped DTB, DTS input, 32-bit cells, missing nodes, a blob that
 # must grow), outputs (header, map, SVG, stub), every rejection with its message and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # dvm-pack layout's outputs for the VMM side: the Microkit system-description fragment
 # (PREFIX.system: well-formed XML, guest RAM and every UIO region of a per-region DTS and
 # of dvm's own binding mapped at its guest physical address, fault pages unmapped), the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # dvm-pack layout --zero-copy (pack/layout/dtbzc.c): the UIO data regions get /reserved-memory
 # entries without no-map inside a memory node (added when none covers them), the no-map
 # window is split around them, the queues and the notify page stay no-map, the vmemmap

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # dvm on a lean kernel, faked on the host: tests/cli/nosys.c runs dvm under a seccomp
 # filter that fails signalfd, epoll, eventfd, timerfd, io_uring and file locking with
 # ENOSYS (with -m every mount(2) with ENODEV), as a kernel built without them does.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* nosys [-m] CMD ARGS...: run CMD as if on a lean driver-VM kernel, through a seccomp
  * filter: signalfd, epoll, eventfd, timerfd, io_uring and file locking (flock, fcntl
  * locks) fail with ENOSYS, as on a kernel built without SIGNALFD, EPOLL, EVENTFD,

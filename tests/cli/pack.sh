@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # dvm-pack end to end: build archives from specs, unpack them with GNU cpio and compare
 # every file (contents, mode, owner, mtime, symlink targets, device numbers, hard
 # links); modules with dependencies from a fake module tree; determinism; atomic

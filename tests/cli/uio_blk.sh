@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # uio_blk as built (x86_64, and arm64 under qemu-user where io_uring is missing, so the
 # synchronous engine runs): --help, option errors, and one real session against a fake
 # UIO tree (DVM_UIO_ROOT; the device node is a FIFO, the maps a sparse file at their

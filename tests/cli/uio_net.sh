@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # uio_net from the command line: help, option errors, and the binding against a fake
 # sysfs + /dev tree ($DVM_UIO_ROOT; regular files stand for the UIO devices): missing
 # devices and maps, capacities that do not fit their maps, then the interface step

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Block driver VM in libvmm's older style: --notify irq-ack (the simulator polls the
 # response queue, as it cannot see the guest's interrupt acknowledgement) and
 # --legacy-offsets (io_or_offset is an offset into the first data region): mixed

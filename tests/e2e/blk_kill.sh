@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Block driver VM: uio_blk SIGKILLed 5 times in the middle of a 4000-request mixed
 # workload (magic SysRq-i on the console, with a full queue in flight), restarted by init
 # each time; every request must still be answered exactly once (docs/uio_blk.md), with

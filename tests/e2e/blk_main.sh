@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Block driver VM, notify page, data regions in two UIO nodes: storage info (with a serial
 # and an optimal I/O size), 4000 mixed random requests with data and durability checks,
 # 2000 more overlapping across BARRIERs (the barrier rule),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Block driver VM in the per-region binding (docs/binding-blk.md): one UIO node per
 # region, all named uio, told apart by the second compatible string (blk_storage_info,
 # blk_req with the interrupt, blk_resp, blk_fault, blk_data, blk_data1, blk_data2), as

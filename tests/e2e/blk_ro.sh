@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Block driver VM with a read-only disk (QEMU readonly=on: the driver finds /dev/vda
 # refusing writers) and UIO nodes without reg-names (the driver's positional map order):
 # storage info says read_only, READs work, every WRITE is refused, the image is unchanged.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Block driver VM with uio_blk's synchronous engine (--sync: pread/pwrite/fdatasync, the
 # fallback when io_uring is missing): requests overlapping across BARRIERs (the order
 # sDDF's barrier rule demands, checked on every READ), a mixed workload and a kill.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Zero-copy block driver VM: dvm_uio (kernel/dvm_uio) instead of uio_pdrv_genirq, data
 # regions 0 and 1 reserved without no-map (page-backed: cacheable, O_DIRECT straight
 # between /dev/vda and the mapping), region 2 and the queues no-map (mapped non-cached, as

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The RAM cost of zero-copy: dvm-pack minram of the block driver VM (ready when vmm-sim
 # sees storage info ready and a read round trip) in copy mode (uio_pdrv_genirq, window
 # no-map) and in zero-copy mode (dvm_uio, vmm-sim --zc-data 3: the data regions reserved

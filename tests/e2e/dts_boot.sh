@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Boot test of the device trees in rootfs/: each DTS is compiled with dtc and booted under
 # vmm-sim (--dtb), which first checks that its UIO nodes and reserved window are exactly
 # the ones it lays out for the configuration the file's header names; then the driver,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # dvm's init as the real PID 1 of the Debian arm64 kernel under QEMU: early set-up
 # (devtmpfs, /proc, /sys, console, kernel log), modules with dependencies and parameters
 # from the config and from the kernel command line, the UIO device report, a mount, a

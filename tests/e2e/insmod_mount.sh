@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # insmod, mount and umount against a real arm64 kernel under QEMU: a test PID 1
 # (insmod_mount_init.c) runs them on modules taken from the kernel's module tree (vfat,
 # fat, loop and uio: kernel/test.config builds them for dvm's base kernel), some altered

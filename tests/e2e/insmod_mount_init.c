@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Test PID 1 for tests/e2e/insmod_mount.sh: runs dvm's insmod, mount and umount
  * against the real Debian kernel and prints "RESULT label status" after each, then
  * powers off. Kept apart from dvm's init so these applets are tested on their own. */

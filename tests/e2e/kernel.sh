@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The kernel the e2e tests, vmm-sim boots, the bench and scripts/measure boot (sourced,
 # with ROOT set to the repo root). DVM_TEST_KERNEL picks it:
 #   debian  .cache/kernel.env       Debian's generic arm64 kernel (scripts/setup)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Proof that a `dvm-pack layout` boots: the Debian arm64 kernel, a dvm initramfs and the
 # patched DTB are put at exactly the computed addresses by QEMU's generic loader, with a
 # boot stub (assembled here) that does what libvmm's guest_start() does: x0 = DTB,

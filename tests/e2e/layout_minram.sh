@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # dvm-pack minram against real boots: the smallest guest RAM with which (1) dvm's init
 # reports "all drivers started" (a console pattern) and (2) the block driver VM serves
 # vmm-sim: storage info ready and a read round trip (a readiness command). Each search

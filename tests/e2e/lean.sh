@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # dvm on the lean profile kernel (kernel/lean.config: no procfs, signalfd, io_uring, file
 # locking, printk, SysRq; UIO and UIO_PDRV_GENIRQ built in; console on hvc0): init with
 # built-in modules and their parameter on the kernel command line, the log lines naming

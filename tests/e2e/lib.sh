@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Helpers for end-to-end tests that boot an arm64 kernel under QEMU (TCG) with a dvm
 # initramfs (sourced after tests/lib.sh). Every boot is bounded by BOOT_TIMEOUT. The
 # kernel is chosen by DVM_TEST_KERNEL (debian, base, lean or an env file; see

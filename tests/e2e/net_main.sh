@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Network driver VM (rootfs/net-vm.spec: virtio_net underneath, uio_net serving the sDDF
 # net queues; vmm-sim net plays the VMM, virt_rx and virt_tx, and the far end of the
 # wire, docs/uio_net.md). Boot 1, maps by reg-names: frames of every size 60..1514 both

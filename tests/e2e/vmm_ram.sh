@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # vmm-sim runs with little RAM measure what they claim: the block driver VM, booted with
 # --ram R and a shared window, must see exactly R MiB of RAM (the kernel's own
 # "Memory: ...K/TOTALK available" line, checked by vmm-sim as "guest RAM") and leave every

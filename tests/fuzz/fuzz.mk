@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # libFuzzer targets (clang + libclang-rt: apt-get install -y clang libclang-rt-14-dev).
 #   make fuzz                     build and run every target for FUZZ_SECONDS (default 60) each
 #   make fuzz FUZZ_TOTAL=300      ... or share FUZZ_TOTAL seconds out evenly among them

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer target: init's configuration parser (applets/init/conf.c) on any text, then
  * the kernel command line overrides and the printer. The input is the config text, then
  * optionally a NUL and a kernel command line. Every error must be reported through the

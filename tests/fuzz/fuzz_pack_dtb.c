@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer target: dvm-pack's DTB reading and patching (pack/layout/dtbscan.c, fdtpatch.c):
  * the regions a blob declares, then the memory node, /chosen initrd range and bootargs
  * set and the blob packed, as `dvm-pack layout` does (after dtb_check, dtb_load's check). The input is 24 bytes of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer target: dvm-pack's archive reader (`dvm-pack --list`: pack/initramfs/list.c, cpio.c,
  * the gzip input stream) on any bytes, plain or gzip'd: it must report an error or
  * list, never read outside its buffers or loop. */

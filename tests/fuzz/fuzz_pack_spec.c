@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer target: dvm-pack's spec parser (pack/initramfs/spec.c) on any text, then the
  * generated entries (spec_finish) and the archive writer into memory. Every accepted
  * spec must give entries with absolute, unique names whose parents are directories,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer target: uio_blk's request processing (serve.c, xlate.c, journal.c) against a
  * peer and a device driven by the input: queue capacities of 1 to 2048 (powers of two
  * and 3, 384, 1000), starting indices near the 2^32 wrap, data regions anywhere (adjacent, at the top of the address space), requests

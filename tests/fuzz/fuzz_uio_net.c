@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* libFuzzer target: uio_net's descriptor processing (net_rx, net_tx, the handshake)
  * against a peer driven by the input: capacities 1 to 2048 (1, 3, 384, 1000, 2048 among
  * them) and arbitrary starting indices (the u16 wrap included),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # `make soak` (not part of the test suite): the block and network end-to-end workloads
 # again and again with fresh random seeds for SOAK_MINUTES (10), each run printed with
 # its seed and the command that replays it, then a summary (tests/soak/soak.sh;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The soak: run the seeded e2e workloads (every tests/e2e script that takes its vmm-sim
 # seed from E2E_SEED: blk_*.sh, net_main.sh) with fresh random seeds, one script after the other,
 # until SOAK_MINUTES have passed (a run started in time is finished). Each run prints

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Unit test of the bench's null device (drivers/uio_blk/eng_null.c), which only the
 # bench's dvm build compiles in: here it is built with -DDVM_BENCH_NULLDEV.
 # (= not :=: BLK_CORE comes from tests/unit/uio_blk.mk, included after this file)

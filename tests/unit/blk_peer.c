@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Test doubles for uio_blk; see blk_peer.h. */
 #include <errno.h>
 #include <stdlib.h>

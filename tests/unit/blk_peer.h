@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Test doubles for uio_blk, shared by the unit tests and the fuzzer: shared memory made
  * of exact-size heap buffers (so ASan catches any access outside a map), the sDDF peer's
  * side of the queues, and an in-memory I/O engine whose operations complete only when the

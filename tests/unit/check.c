@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Runner for TEST()s registered by constructors; see check.h. Tests run in
  * registration order; argv[1], if given, runs only tests whose name contains it. */
 #include <stdarg.h>

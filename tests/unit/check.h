@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A minimal unit-test harness: TEST(name) { ... CHECK(...); } registers a test; the
  * shared main (check.c) runs every test and prints "PASS: file:name" or
  * "FAIL: file:name: reason" per test, which tests/run counts. A CHECK failure ends the

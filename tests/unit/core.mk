@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Unit tests for core/ pieces owned by no single area.
 UNIT_TESTS += test_cmdline
 test_cmdline_SRCS := tests/unit/test_cmdline.c core/cmdline.c tests/unit/fake_sysfs.c

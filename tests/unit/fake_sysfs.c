@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Fake sysfs/dev tree for UIO tests; see fake_sysfs.h. */
 #include <fcntl.h>
 #include <stdio.h>

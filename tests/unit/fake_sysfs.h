@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A fake /sys/class/uio + /dev tree in a temporary directory, for core/uio and the
  * uio_blk binding tests (DVM_UIO_ROOT / the root argument point at it). */
 #ifndef TEST_FAKE_SYSFS_H

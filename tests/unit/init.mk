@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Unit tests for the init applet's config parser, restart arithmetic and wait directive,
 # signal names (core/signame.c), sleep's duration parsing, and the applets' option
 # helper (core/opt.c).

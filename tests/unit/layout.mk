@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Unit tests of dvm-pack's guest memory layout (pack/layout*, image, place, dtb*, memmap).
 # libfdt is linked statically by path, as in dvm-pack.
 LAYOUT_FDT := /usr/lib/$(shell gcc -dumpmachine)/libfdt.a

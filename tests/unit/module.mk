@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Unit tests for module loading (core/module.c) and mount options (core/mountopt.c).
 UNIT_TESTS += test_module
 test_module_SRCS := tests/unit/test_module.c core/module.c core/inflate.c core/modinfo.c core/cmdline.c core/log.c

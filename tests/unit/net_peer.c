@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Test doubles for uio_net: exact-size heap maps, the virtualiser's side of the queues,
  * a recording fake link. See net_peer.h. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Test doubles for uio_net, shared by the unit tests and the fuzzer: the four queues,
  * notify pages and data maps as exact-size heap buffers (so ASan catches any access
  * outside a map), the sDDF virtualiser's side of the queues, and a fake link whose

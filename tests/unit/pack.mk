@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Unit tests of dvm-pack (pack/): spec parser, cpio writer, module resolver, reader.
 PACK_TEST_SRCS := tests/unit/packtest.c pack/initramfs/spec.c pack/initramfs/modules.c pack/initramfs/archive.c \
 	pack/initramfs/cpio.c pack/initramfs/stream.c pack/util.c pack/initramfs/list.c core/modinfo.c

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm-pack unit test helpers; see packtest.h. */
 #include <elf.h>
 #include <ftw.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Helpers for the dvm-pack unit tests: temporary directories (removed at exit), files,
  * fake kernel modules (tiny ELF64 relocatables with a .modinfo section, optionally
  * gzip'd), and building an archive into memory. */

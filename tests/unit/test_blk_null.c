@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The bench's null device (drivers/uio_blk/eng_null.c, built with -DDVM_BENCH_NULLDEV):
  * every READ, WRITE and FLUSH is answered OK with its full count without any I/O reaching
  * the wrapped engine, requests larger than a bounce chunk included (their next chunk is

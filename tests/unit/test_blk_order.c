@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* uio_blk's ordering rules against the fake peer and engine (docs/uio_blk.md,
  * "Ordering"). sDDF's design document: "All requests before the barrier must be
  * completed by the Driver/device before any of the requests after the barrier are

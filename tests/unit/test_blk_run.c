@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* uio_blk as a whole process (uio_blk_main in a forked child) against a fake UIO tree
  * whose device nodes are FIFOs: this test plays the VMM - writes requests into the
  * shared file, raises the interrupt through the FIFO, watches the notify page and the

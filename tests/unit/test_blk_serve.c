@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* uio_blk serving core against heap "maps" and the fake engine: layouts, ring
  * arithmetic across the 2^32 wrap, address translation, the status of every invalid
  * request class, backpressure, plugged, FLUSH/BARRIER ordering with out-of-order

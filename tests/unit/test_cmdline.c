@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Kernel command line splitting, lookups and module parameter extraction. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The integer-only formatter against the C library's snprintf, case by case. */
 #include <errno.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Unit tests for init's config parser (applets/init/conf.c): every directive, quoting,
  * every error message with its file:line, and the kernel command line overrides. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Unit tests for init's restart arithmetic (applets/init/restart.c), signal names
  * (core/signame.c) and sleep's duration parsing (applets/sleep.c). */
 #include <signal.h>

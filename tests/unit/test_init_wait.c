@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Unit tests for init's wait directive (applets/init/wait.c) in a fake tree: a path that
  * appears after a delay, one that never does (the timeout), a shutdown meanwhile, and
  * the backoff between looks (bounded: no busy spin, no long sleep). The clock is fake

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* core/iomem: copies and fills at every alignment and length produce the right bytes,
  * touch nothing outside the range, and make only naturally aligned accesses (seen
  * through the iomem_trace hook) - what Device memory on arm64 requires. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Unit tests: loading (DTB, or DTS through dtc), reading the declared regions and
  * patching with libfdt (pack/layout/dtbload.c, dtbscan.c, fdtpatch.c), checked by reading the
  * result back with libfdt. tests/cli/layout.sh checks the same with fdtget and dtc. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Unit tests: the arm64 Image header parser (pack/layout/image.c), good and bad headers. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Unit tests: placement arithmetic and every rejection (pack/layout/place.c), the map rows,
  * text, SVG and VMM header built from a layout (pack/layout/memmap.c, memsvg.c, vmmhdr.c), and
  * the boot stub's encoding (pack/layout/stub.c). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm's allocator (core/malloc.c, built here with its functions named dvm_malloc etc.):
  * alignment, reuse, zeroing, overflow and failure cases, large blocks unmapped on free,
  * aligned_alloc, and a random alloc/free/realloc stress with content checks. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* modules.builtin lookups (core/modbuiltin.c): kernel-format paths, '-'/'_'
  * equivalence, no partial-name matches, a last line without newline, a missing file. */
 #include <errno.h>

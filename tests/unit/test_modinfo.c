@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* .modinfo extraction, on ELF images built here, including truncated and corrupt ones. */
 #include <elf.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* core/module.c: names, lookup, modules.dep parsing, and module_load with fake
  * finit_module/init_module syscalls (which call was made, with which flags, bytes and
  * parameters), including the .ko.gz fallback and every error explanation (the log is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* core/mountopt.c: option parsing, and the mount(2) calls mountopt_mount() makes (with
  * a fake mount recording them) plus its error explanations. Nothing is mounted. */
 #include <errno.h>

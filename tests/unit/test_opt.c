@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Unit tests for the applets' option helper (core/opt.c): long options with values in
  * both forms, flags and their one-letter aliases, and every usage error naming the
  * option and the value. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm-pack newc writer: exact header bytes, padding, inode numbering, hard links (data
  * with the last name), streamed contents, gzip framing, and determinism. */
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm-pack archive reader behind --list: the listing format, gzip'd and plain input,
  * concatenated gzip members, and clear errors for damaged or foreign archives. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm-pack module resolver on fake module trees (tiny ELF .ko files with .modinfo, a
  * gzip'd one, a modules.dep tree with xz names): dependency order, the flat
  * modules.dep, lookup rules, and every error (missing, cycle, ambiguous, unreadable). */

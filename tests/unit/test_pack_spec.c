@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm-pack spec parser: every directive, environment expansion, include, implicit
  * parents, the added /dev/console, and every error with its exact FILE:LINE message. */
 #include <fcntl.h>

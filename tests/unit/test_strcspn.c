@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm's strcspn (core/strcspn.c, built here as dvm_strcspn) against the C library's. */
 #include <string.h>
 #include "check.h"

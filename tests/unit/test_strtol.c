@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* dvm's strtol family (core/strtol.c, built here as dvm_strtol etc.) against the C
  * library's: value, end pointer and ERANGE for fixed edge cases, every base, and many
  * random strings. Where no digit is found, glibc leaves errno alone and dvm (like musl)

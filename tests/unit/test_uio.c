@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* core/uio against a fake sysfs tree (finding by name, map attributes, mmap at M *
  * pagesize, named and index map choice, bad attributes), the FIFO form of a fake device
  * (interrupt wait, drain, control writes), and core/uring on a pipe and a file. */

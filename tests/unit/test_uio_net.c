@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* uio_net's core against exact-size heap maps and a fake link: layouts, u16 ring
  * arithmetic across the 65536 wrap, address translation, every refused TX descriptor
  * class (returned unchanged, in order, counted), TX back-pressure and errors, RX

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Unit tests of the uio_blk driver and the core pieces it brought (uio, iomem, uring).
 BLK_CORE := drivers/uio_blk/serve.c drivers/uio_blk/xlate.c drivers/uio_blk/journal.c \
 	drivers/uio_blk/bind.c drivers/uio_blk/info.c core/iomem.c core/uio.c core/log.c \

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Unit tests of the uio_net driver's core (queues, translation, RX, TX, binding).
 NET_CORE := drivers/uio_net/queue.c drivers/uio_net/xlate.c drivers/uio_net/rx.c \
 	drivers/uio_net/tx.c drivers/uio_net/stats.c drivers/uio_net/bind.c drivers/uio_net/passing.c core/iomem.c \

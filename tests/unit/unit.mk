@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Host unit tests, built twice: plain, and under ASan+UBSan. An area adds its tests in
 # its own fragment (tests/unit/<area>.mk):
 #   UNIT_TESTS += test_foo

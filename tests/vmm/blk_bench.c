@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The block bench: the same access patterns issued three ways in one boot, rounds
  * interleaving them: directly to /dev/vda inside the guest by tests/bench/blkbench.c
  * (which serves "blkbench NAME" commands typed on the console while the driver sits

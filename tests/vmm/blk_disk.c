@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The disk image and its model; see blk_disk.h. */
 #include <errno.h>
 #include <fcntl.h>

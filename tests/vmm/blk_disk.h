@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The disk behind the driver VM's /dev/vda: a raw image file the simulator fills with
  * known random content before boot, and the host's model of what it must hold. The model
  * follows WRITEs in submission order; per-block bookkeeping says which requests may run

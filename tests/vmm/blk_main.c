@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* vmm-sim blk: options, the driver VM's set-up (window, layout, disk, DTB, QEMU), the
  * storage-info check, then the phases named on the command line, in one boot. */
 #include <errno.h>

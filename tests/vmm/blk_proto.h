@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sDDF 0.7 block protocol as the simulated virtualiser sees it in shared memory
  * (include/sddf/blk/queue.h and storage_info.h of sDDF 0.7.0; facts sheet section 1).
  * Written independently of the driver's header so the simulator checks the layout

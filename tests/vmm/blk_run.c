@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The block workload engine: submitting requests with their expectations, waiting for
  * the driver, and checking every response (id outstanding and answered once, status,
  * success_count, READ data against the model, WRITE buffers untouched, image contents

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The simulated sDDF block virtualiser's mechanics; see blk_virt.h. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The simulated sDDF block virtualiser: the driver-facing half of sDDF's blk virt as
  * libvmm's VMM would wire it to a driver VM. It owns the layout of the block regions in
  * the shared window (notify page, storage info, request and response queues, data

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Block workloads: storage-info check, the mixed random workload (optionally with the
  * driver killed mid-way), every class of invalid request, inconsistent queue indices,
  * more requests outstanding than the response queue holds, and the final image check. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Block workloads run through the simulated virtualiser, and the checking of every
  * response: the engine (blk_run.c: submit, wait, verify) and the workloads built on it
  * (blk_work.c: mixed, invalid, overflow, kill, bogus indices; blk_bench.c: bench). */

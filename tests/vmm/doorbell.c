@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Bounded polling and the doorbell counter; see doorbell.h. */
 #include <stdlib.h>
 #include "doorbell.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Guest -> host notifications in the simulation. On seL4 the driver's write to the
  * unmapped "notify" page faults into the VMM; here the page is shared memory and the
  * driver writes an incrementing u32 counter at offset 0, which the simulator polls.

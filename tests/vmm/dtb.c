@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Device-tree editing with libfdt; see dtb.h. Cell counts are taken from the parent
  * nodes (QEMU's virt uses 2 address and 2 size cells at the root). */
 #include <errno.h>

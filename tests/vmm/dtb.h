@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The driver VM's device tree: QEMU's own DTB for the machine, plus a reserved-memory
  * no-map node covering the shared window and generic-uio nodes whose reg entries are the
  * regions laid out in the window, edited with libfdt. For the boot, its memory is guest

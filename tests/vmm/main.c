@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* vmm-sim: plays libvmm's VMM plus an sDDF virtualiser on the host, against a real Linux
  * driver VM under QEMU (docs/testing.md). One subcommand per device class; each lives in
  * its own files and uses the common parts (util, shm, dtb, qemu, qtest, doorbell). */

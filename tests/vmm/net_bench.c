@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The network bench: frames/s and Mb/s in each direction for 64- and 1514-byte frames,
  * first raw AF_PACKET inside the guest (tests/bench/netbench.c, run as rdinit before
  * dvm's init), then through uio_net and the sDDF queues (host flood -> NIC -> uio_net

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* vmm-sim net: options, the network driver VM's set-up (window, layout, DTB, QEMU with a
  * virtio-net NIC whose other end is our UDP socket), readiness, then the phases named
  * on the command line, in one boot. */

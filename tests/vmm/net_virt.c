@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The simulated sDDF network virtualisers' mechanics; see net_virt.h. */
 #include <arpa/inet.h>
 #include <errno.h>

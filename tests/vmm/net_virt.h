@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The simulated sDDF network virtualisers (virt_rx and virt_tx, driver-facing halves) as
  * libvmm's VMM would wire them to a network driver VM running uio_net: the layout of
  * the net-rx / net-tx / net-tx-data regions in the shared window, their DTB nodes, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Network workloads: frames of every size both ways with payloads verified, every
  * refused descriptor class, bad RX buffers, an empty RX free queue, inconsistent
  * indices, racing bursts that would expose a lost wake-up, a graceful restart; and the

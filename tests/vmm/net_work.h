@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Network workloads against the uio_net driver VM (net_work.c), and the bench
  * (net_bench.c). Each phase prints PASS/FAIL lines and updates the counters the driver
  * must report, which expect_counters() compares with its stats line. */

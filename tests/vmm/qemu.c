@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* QEMU launch and teardown; see qemu.h. */
 #include <dirent.h>
 #include <errno.h>

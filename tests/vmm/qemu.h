@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* QEMU launch and teardown for a driver VM under TCG: the machine flags (shared by the
  * DTB dump and the boot, so the memory layout matches), the shared window as NUMA node 1,
  * the console (PL011 ttyAMA0, or a virtio console hvc0) captured to a log file with its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* qtest client; see qtest.h. The protocol is line based: one command line, one answer
  * line ("OK ..." or "FAIL ..."). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host -> guest interrupts through QEMU's qtest socket: the simulator's virq_inject. A
  * "writel" to the GIC distributor's set-pending register makes an SPI pending; the UIO
  * driver in the guest sees it as an event on read(). */

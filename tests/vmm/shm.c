@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The shared-memory window and its layout allocator; see shm.h. */
 #include <errno.h>
 #include <fcntl.h>

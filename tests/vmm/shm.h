@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The shared-memory window: a file in /dev/shm that QEMU maps as guest RAM of NUMA node
  * 1 (memory-backend-file, share=on) and the simulator maps too, so both see the same
  * bytes, as the VMM and the driver VM share memory regions on seL4. A bump allocator

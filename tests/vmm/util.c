@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* vmm-sim common helpers; see util.h. */
 #include <errno.h>
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* vmm-sim common helpers: messages and PASS/FAIL lines, time, the run deadline, and the
  * clean-up registry that removes files and kills QEMU on every way out (normal exit,
  * failure, timeout, SIGINT/SIGTERM/SIGHUP). Shared by the block and network simulators. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # vmm-sim: the host-side VMM + sDDF virtualiser simulator for end-to-end tests and the
 # bench (docs/testing.md). A host tool built with the host gcc (glibc) and libfdt by
 # path; not part of dvm. Common parts (util, shm, dtb, qemu, qtest, doorbell, main) are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Declarations of libvmm 0.2.0's guest API as its VMMs call it (main, 7069ab99), for
  * compiling the VMM init() that docs/layout.md shows: not libvmm's header, only the
  * signatures. The field types of arch_guest_init_t are our reading of its use. */

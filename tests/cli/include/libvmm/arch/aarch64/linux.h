@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libvmm 0.2.0's linux_setup_images() signature (see ../../guest.h). */
 #ifndef DVM_TEST_LIBVMM_LINUX_H
 #define DVM_TEST_LIBVMM_LINUX_H
