@@ -47,6 +47,10 @@ int dtb_set_bootargs(struct dtb *d, const char *set, const char *append);
  * split around it; the vmemmap cost is noted. 0 or -1 (reported). */
 int dtb_zero_copy(struct dtb *d, const struct region *r, int nr);
 
+/* Add a line (printf-style, ending in a newline) to d->notes, what patching changed
+ * beyond the obvious; cut off when full. */
+void dtb_note(struct dtb *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Pack the blob (no free space left); its size is fdt_totalsize(d->fdt). */
 int dtb_pack(struct dtb *d);
 

@@ -63,8 +63,9 @@ static int write_reg(void *fdt, int node, int ac, int sc, const struct range *r,
 	return fdt_setprop(fdt, node, "reg", buf, k * 4);
 }
 
-/* Is [a, a+s) inside one range of a memory node? */
-static int in_memory(const void *fdt, uint64_t a, uint64_t s)
+/* Does a range of a memory node hold all of [a, a+s) (inside), or any of it (!inside: a
+ * section that already has memory)? */
+static int in_memory(const void *fdt, uint64_t a, uint64_t s, int inside)
 {
 	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0), node;
 	struct range r[MAXR];
@@ -76,42 +77,13 @@ static int in_memory(const void *fdt, uint64_t a, uint64_t s)
 			continue;
 		n = read_reg(fdt, node, ac, sc, r, MAXR);
 		for (int i = 0; i < n; i++)
-			if (a >= r[i].a && s <= r[i].s && a - r[i].a <= r[i].s - s)
+			if (inside ? a >= r[i].a && s <= r[i].s && a - r[i].a <= r[i].s - s
+				   : r[i].a < a + s && a < r[i].a + r[i].s)
 				return 1;
 	}
 	return 0;
 }
 
-/* Does any memory node touch [a, a+s)? (a section that already has memory) */
-static int touches_memory(const void *fdt, uint64_t a, uint64_t s)
-{
-	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0), node;
-	struct range r[MAXR];
-
-	fdt_for_each_subnode(node, fdt, 0) {
-		const char *t = fdt_getprop(fdt, node, "device_type", NULL);
-		int n;
-		if (!t || strcmp(t, "memory"))
-			continue;
-		n = read_reg(fdt, node, ac, sc, r, MAXR);
-		for (int i = 0; i < n; i++)
-			if (r[i].a < a + s && a < r[i].a + r[i].s)
-				return 1;
-	}
-	return 0;
-}
-
-static void note(struct dtb *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note(struct dtb *d, const char *fmt, ...)
-{
-	size_t n = strlen(d->notes);
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (n < sizeof(d->notes) - 1)
-		vsnprintf(d->notes + n, sizeof(d->notes) - n, fmt, ap);
-	va_end(ap);
-}
 
 /* Remove [a, a+s) from every no-map reservation: their reg lists are rewritten. */
 static int split_nomap(struct dtb *d, int rm, int ac, int sc, uint64_t a, uint64_t s)
@@ -199,8 +171,8 @@ int dtb_zero_copy(struct dtb *d, const struct region *r, int nr)
 			return -1;
 		}
 		for (uint64_t s = x->start / SECTION * SECTION; s < x->start + x->size; s += SECTION)
-			new_sections += !touches_memory(d->fdt, s, SECTION);
-		if (!in_memory(d->fdt, x->start, x->size)) {
+			new_sections += !in_memory(d->fdt, s, SECTION, 0);
+		if (!in_memory(d->fdt, x->start, x->size, 1)) {
 			snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)x->start);
 			node = fdt_add_subnode(d->fdt, 0, name);
 			if (node < 0 || fdt_setprop_string(d->fdt, node, "device_type", "memory") ||
@@ -208,7 +180,7 @@ int dtb_zero_copy(struct dtb *d, const struct region *r, int nr)
 				perr("%s: --zero-copy: cannot add %s", d->name, name);
 				return -1;
 			}
-			note(d, "zero-copy: %s lies in no memory node: added %s\n", x->label, name);
+			dtb_note(d, "zero-copy: %s lies in no memory node: added %s\n", x->label, name);
 			rm = fdt_path_offset(d->fdt, "/reserved-memory");
 		}
 		if (split_nomap(d, rm, ac, sc, x->start, x->size)) {
@@ -225,7 +197,7 @@ int dtb_zero_copy(struct dtb *d, const struct region *r, int nr)
 			perr("%s: --zero-copy: cannot add /reserved-memory/%s", d->name, name);
 			return -1;
 		}
-		note(d, "zero-copy: %s 0x%llx + 0x%llx reserved without no-map; vmemmap: %s\n",
+		dtb_note(d, "zero-copy: %s 0x%llx + 0x%llx reserved without no-map; vmemmap: %s\n",
 		     x->label, (unsigned long long)x->start, (unsigned long long)x->size,
 		     new_sections ? "a 128 MiB section of its own (up to 2 MiB of guest RAM)"
 				  : "in a section that already has memory (no extra)");

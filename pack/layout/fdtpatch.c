@@ -11,7 +11,7 @@
 #include "dtb.h"
 #include "util.h"
 
-static void note(struct dtb *d, const char *fmt, ...)
+void dtb_note(struct dtb *d, const char *fmt, ...)
 {
 	size_t n = strlen(d->notes);
 	va_list ap;
@@ -111,7 +111,7 @@ int dtb_set_memory(struct dtb *d, uint64_t base, uint64_t size, const struct reg
 		if (fdt_get_path(d->fdt, node, path, sizeof(path)))
 			snprintf(path, sizeof(path), "(memory node)");
 		if (is_window(d->fdt, node, r, nr)) {
-			note(d, "kept %s: its memory lies in a no-map reserved region\n", path);
+			dtb_note(d, "kept %s: its memory lies in a no-map reserved region\n", path);
 			prev = node;
 		} else if (target < 0) {
 			target = prev = node;
@@ -122,13 +122,13 @@ int dtb_set_memory(struct dtb *d, uint64_t base, uint64_t size, const struct reg
 			    fdt_subnode_offset(d->fdt, fdt_parent_offset(d->fdt, node), name) < 0) {
 				if (FDT_DO(d, "renaming the memory node", fdt_set_name(d->fdt, node, name)))
 					return -1;
-				note(d, "renamed %s to %s\n", path, name);
+				dtb_note(d, "renamed %s to %s\n", path, name);
 			}
 		} else {
 			/* deleting moves the following nodes down to this offset: go on from prev */
 			if (FDT_DO(d, "deleting a memory node", fdt_del_node(d->fdt, node)))
 				return -1;
-			note(d, "deleted %s: guest RAM is the one region of %s\n", path, name);
+			dtb_note(d, "deleted %s: guest RAM is the one region of %s\n", path, name);
 		}
 	}
 	if (target < 0) {
@@ -141,7 +141,7 @@ int dtb_set_memory(struct dtb *d, uint64_t base, uint64_t size, const struct reg
 		if (FDT_DO(d, "setting the memory node's reg",
 			   fdt_setprop(d->fdt, node, "reg", reg, (int)(n * sizeof(reg[0])))))
 			return -1;
-		note(d, "created /%s (the DTB had no memory node)\n", name);
+		dtb_note(d, "created /%s (the DTB had no memory node)\n", name);
 	}
 	return 0;
 }
@@ -154,7 +154,7 @@ static int chosen(struct dtb *d)
 		return node;
 	if (FDT_DO(d, "adding /chosen", fdt_add_subnode(d->fdt, 0, "chosen")) < 0)
 		return -1;
-	note(d, "created /chosen\n");
+	dtb_note(d, "created /chosen\n");
 	return fdt_path_offset(d->fdt, "/chosen");
 }
 
@@ -167,10 +167,10 @@ static int set_addr(struct dtb *d, const char *prop, uint64_t v)
 	if (old && len == 4 && !(v >> 32))
 		return FDT_DO(d, prop, fdt_setprop_u32(d->fdt, node, prop, (uint32_t)v));
 	if (old && len == 4)
-		note(d, "/chosen/%s: 0x%llx needs 64 bits; the 32-bit property became 64-bit\n",
+		dtb_note(d, "/chosen/%s: 0x%llx needs 64 bits; the 32-bit property became 64-bit\n",
 		     prop, (unsigned long long)v);
 	else if (old && len != 8)
-		note(d, "/chosen/%s was %d bytes; now a 64-bit value\n", prop, len);
+		dtb_note(d, "/chosen/%s was %d bytes; now a 64-bit value\n", prop, len);
 	node = chosen(d);
 	return FDT_DO(d, prop, fdt_setprop_u64(d->fdt, node, prop, v));
 }
