@@ -9,6 +9,7 @@
 #include <sys/signalfd.h>
 #include "blk.h"
 #include "log.h"
+#include "uio.h"
 #include "uring.h"
 
 enum { TAG_IRQ = 1, TAG_SIG, TAG_ENABLE }; /* user_data; I/O uses the blk_io pointer */
@@ -148,6 +149,8 @@ static void uring_irq_enable(struct blk_engine *e)
 	 * while it was disabled is pending in the kernel and fires when it is enabled. */
 	if (q)
 		prep_rw(q, IORING_OP_WRITE, g->n->ctl_fd, &g->one, 4, (uint64_t)-1, TAG_ENABLE);
+	else
+		uio_irq_enable(g->n->ctl_fd); /* no entry to be had: a write of its own, now */
 	e->masked = 0;
 }
 
