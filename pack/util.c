@@ -14,14 +14,20 @@
 char perr_last[1024];
 int perr_quiet;
 
+/* Format into buf (the last message, for tests) and print it unless quiet. */
+static void report(char *buf, size_t n, const char *fmt, va_list ap)
+{
+	vsnprintf(buf, n, fmt, ap);
+	if (!perr_quiet)
+		fprintf(stderr, "dvm-pack: %s\n", buf);
+}
+
 void perr(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(perr_last, sizeof(perr_last), fmt, ap);
+	report(perr_last, sizeof(perr_last), fmt, ap);
 	va_end(ap);
-	if (!perr_quiet)
-		fprintf(stderr, "dvm-pack: %s\n", perr_last);
 }
 
 char pnote_last[1024];
@@ -30,10 +36,8 @@ void pnote(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(pnote_last, sizeof(pnote_last), fmt, ap);
+	report(pnote_last, sizeof(pnote_last), fmt, ap);
 	va_end(ap);
-	if (!perr_quiet)
-		fprintf(stderr, "dvm-pack: %s\n", pnote_last);
 }
 
 static void *oom(void)

@@ -503,19 +503,27 @@ void console_tail(int log_fd, int fd)
 	(void)r;
 }
 
+/* The console log from its start, as a stream of its own (the log fd stays as it is). */
+static FILE *console_open(int log_fd)
+{
+	int fd = dup(log_fd);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : 0;
+
+	if (!f)
+		die("cannot read the console log: %s", strerror(errno));
+	rewind(f);
+	return f;
+}
+
 int console_count(int log_fd, const char *needle)
 {
-	int fd, n = 0;
+	int n = 0;
 	FILE *f;
 	char line[1024];
 
 	if (log_fd < 0)
 		return 0;
-	fd = dup(log_fd);
-	f = fd >= 0 ? fdopen(fd, "r") : 0;
-	if (!f)
-		die("cannot read the console log: %s", strerror(errno));
-	rewind(f);
+	f = console_open(log_fd);
 	while (fgets(line, sizeof(line), f))
 		if (strstr(line, needle))
 			n++;
@@ -525,16 +533,12 @@ int console_count(int log_fd, const char *needle)
 
 int console_find(int log_fd, const char *needle, char *buf, size_t n)
 {
-	int fd, found = 0;
+	int found = 0;
 	FILE *f;
 
 	if (log_fd < 0 || !n)
 		return 0;
-	fd = dup(log_fd);
-	f = fd >= 0 ? fdopen(fd, "r") : 0;
-	if (!f)
-		die("cannot read the console log: %s", strerror(errno));
-	rewind(f);
+	f = console_open(log_fd);
 	while (!found && fgets(buf, (int)n, f))
 		if (strstr(buf, needle)) {
 			buf[strcspn(buf, "\r\n")] = 0;
