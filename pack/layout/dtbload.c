@@ -69,6 +69,27 @@ static char *run_dtc(const char *path, size_t *len)
 	return buf;
 }
 
+/* The structure block's tags, walked once with a bound before libfdt's own check:
+ * fdt_check_full() of libfdt 1.6.1 loops for ever on a blob whose tags do not move
+ * forward (found by the pack_dtb fuzz target). Here every step must advance, at most
+ * one step per 4 bytes of the block. 0, or a negative libfdt error. */
+static int tags_advance(const void *fdt)
+{
+	int off = 0, next = 0, steps = 0, max = (int)(fdt_size_dt_struct(fdt) / 4) + 1;
+
+	for (;;) {
+		uint32_t tag = fdt_next_tag(fdt, off, &next);
+
+		if (next < 0)
+			return next;
+		if (tag == FDT_END)
+			return 0;
+		if (next <= off || ++steps > max)
+			return -FDT_ERR_BADSTRUCTURE;
+		off = next;
+	}
+}
+
 int dtb_check(const void *buf, size_t len, const char *name)
 {
 	int r;
@@ -85,7 +106,7 @@ int dtb_check(const void *buf, size_t len, const char *name)
 		     "dtc writes them)", name, fdt_version(buf));
 		return -1;
 	}
-	if ((r = fdt_check_header(buf)) || fdt_totalsize(buf) > len ||
+	if ((r = fdt_check_header(buf)) || fdt_totalsize(buf) > len || (r = tags_advance(buf)) ||
 	    (r = fdt_check_full(buf, len))) {
 		perr("%s: not a valid DTB: %s", name,
 		     r ? fdt_strerror(r) : "totalsize is larger than the file");

@@ -148,6 +148,11 @@ printf '\0\0\0\4' | dd of="$T/v4.dtb" bs=1 seek=20 conv=notrunc 2>/dev/null
 reject layout_rej_dtb_version "$T/v4.dtb: not a usable DTB: version 4 (dvm-pack reads versions 16 and 17" -k "$T/Image" -d "$T/v4.dtb" --ram-size 64M
 tail -c +25 "$(dirname "$0")/../fuzz/corpus-pack_dtb/version4-libfdt-crash" >"$T/crash.dtb" 2>/dev/null &&
 	reject layout_rej_dtb_libfdt_crash "not a usable DTB: version 4" -k "$T/Image" -d "$T/crash.dtb" --ram-size 64M
+# a structure block whose tags do not move forward: libfdt 1.6.1's fdt_check_full() loops
+# for ever on it (tests/fuzz/corpus-pack_dtb/tags-backwards-libfdt-hang); refused at once
+# (reject's timeout 20 would fail the check)
+tail -c +25 "$(dirname "$0")/../fuzz/corpus-pack_dtb/tags-backwards-libfdt-hang" >"$T/hang.dtb" 2>/dev/null &&
+	reject layout_rej_dtb_libfdt_hang "$T/hang.dtb: not a valid DTB: FDT_ERR_BADSTRUCTURE" -k "$T/Image" -d "$T/hang.dtb" --ram-size 64M
 printf 'console=hvc0 %02000d' 0 >"$T/args"
 reject layout_rej_bootargs_long "the kernel command line (/chosen bootargs with --bootargs/--append-bootargs) is 4027 bytes; an arm64 kernel keeps at most 2047" \
 	-k "$T/Image" -d "$T/virt.dtb" --ram-size 64M --bootargs "$(cat "$T/args") $(cat "$T/args")"
