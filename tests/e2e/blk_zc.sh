@@ -15,8 +15,7 @@ cd "$(dirname "$0")/../.." || exit 1
 E2E_KERNELS=debian E2E_KERNELS_WHY="scripts/setup builds dvm_uio.ko for the Debian kernel only"
 . tests/lib.sh
 . tests/e2e/lib.sh
-[ -f "$EXTRA_MODULES_DIR/dvm_uio.ko" ] ||
-	kernel_skip "no dvm_uio.ko among its extra modules (scripts/setup builds it for the Debian kernel)"
+need_dvm_uio
 need_vmm_sim
 export BLK_SPEC=$ROOT/tests/e2e/blk_zc.spec
 

@@ -73,6 +73,13 @@ show_log() { echo "---- console ($1):"; tail -n 60 "$1" | sed 's/^/    /'; }
 # vmm-sim (tests/vmm, docs/testing.md): the host-side VMM + sDDF virtualiser simulator.
 # need_vmm_sim builds it (a host tool, not part of `make all`) or fails the script.
 VMM_SIM="$ROOT/$BUILD/host/vmm-sim"
+# need_dvm_uio: the kernel's extra modules hold dvm_uio.ko (scripts/setup builds it out
+# of tree for the Debian kernel), else the script skips, saying so.
+need_dvm_uio() {
+	[ -f "$EXTRA_MODULES_DIR/dvm_uio.ko" ] ||
+		kernel_skip "no dvm_uio.ko among its extra modules (scripts/setup builds it for the Debian kernel)"
+}
+
 need_vmm_sim() {
 	make -s -C "$ROOT" BUILD="$BUILD" vmm-sim >/dev/null ||
 		{ echo "FAIL: build vmm-sim: make vmm-sim failed"; exit 1; }
