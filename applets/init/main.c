@@ -83,7 +83,8 @@ static void do_wait(struct conf *c, const struct entry *e)
 /* Work through the config lines in order; services are supervised meanwhile. */
 static void boot(struct conf *c, long long t0, const char *cmdline)
 {
-	int last_module = -1, services = 0, reported = 0;
+	int last_module = -1, services = 0, failed = 0, reported = 0;
+	const char *first_failed = "";
 	struct timespec bt;
 
 	for (int i = 0; i < c->n; i++)
@@ -109,7 +110,11 @@ static void boot(struct conf *c, long long t0, const char *cmdline)
 			do_mount(e);
 			break;
 		case E_SERVICE:
-			services += !sv_start(c, e);
+			if (!sv_start(c, e)) {
+				services++;
+			} else if (!failed++) {
+				first_failed = e->name;
+			}
 			break;
 		case E_TASK:
 			sv_run_task(c, e);
@@ -126,6 +131,14 @@ static void boot(struct conf *c, long long t0, const char *cmdline)
 	if (!reported)
 		uio_report();
 	clock_gettime(CLOCK_BOOTTIME, &bt);
+	/* Readiness (tests, dvm-pack minram) is the "all drivers started" line: a service
+	 * that could not even be started (fork failing for lack of memory) is not one. */
+	if (failed) {
+		err("not all drivers started: %d of %d services could not start (%s%s; retried "
+		    "after the restart backoff)", failed, services + failed, first_failed,
+		    failed > 1 ? " and more" : "");
+		return;
+	}
 	log_msg(LOG_NOTICE, "all drivers started (%d service%s) %lld ms after init start, "
 		"%ld.%02ld s after boot", services, services == 1 ? "" : "s", now_ms() - t0,
 		(long)bt.tv_sec, bt.tv_nsec / 10000000);

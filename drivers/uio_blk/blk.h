@@ -170,6 +170,13 @@ struct blk_srv {
 int blk_srv_init(struct blk_srv *s);
 void blk_srv_free(struct blk_srv *s);
 
+/* The default --depth and --chunk (KiB) for a system with `ram` bytes of RAM: 16 x 64 KiB
+ * (1 MiB of bounce buffers, all resident: io_uring pins them), less where that would be
+ * more than 1/16 of the RAM, down to 4 x 16 KiB. */
+#define BLK_DEPTH_DEFAULT 16
+#define BLK_CHUNK_DEFAULT 64
+void blk_size_buffers(uint64_t ram, unsigned long *depth, unsigned long *chunk_kib);
+
 /* Take new requests, start what may start, publish finished responses. Sets s->notify
  * when responses were published. */
 void blk_srv_kick(struct blk_srv *s);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
 #include "blk.h"
@@ -39,7 +40,8 @@ const char uio_blk_usage[] =
 	"                      physical address (libvmm's older layout)\n"
 	"  --depth N           device I/Os in flight at once (default 16, 1..256)\n"
 	"  --chunk KIB         bounce buffer per I/O, multiple of 4 (default 64, max 16384);\n"
-	"                      larger requests run in chunks\n"
+	"                      larger requests run in chunks; with neither option given,\n"
+	"                      fewer and smaller where 16 x 64 KiB exceeds 1/16 of the RAM\n"
 	"  --copy              no zero-copy: always copy through bounce buffers\n"
 	"  --poll-us N         after answering, look at the request queue for up to N us with\n"
 	"                      the interrupt still disabled (default " BLK_STR(BLK_POLL_US_DEFAULT) "; 0: off)\n"
@@ -96,8 +98,8 @@ static int parse(int argc, char **argv, struct blk_args *a)
 	val[OPT_DEVICE] = "/dev/vda";
 	val[OPT_NOTIFY] = "auto";
 	val[OPT_PREFIX] = "blk_";
-	a->depth = 16;
-	a->chunk = 64;
+	a->depth = BLK_DEPTH_DEFAULT;
+	a->chunk = BLK_CHUNK_DEFAULT;
 	a->poll_us = BLK_POLL_US_DEFAULT;
 	if (opt_parse(argc, argv, opts, OPT_N, val) ||
 	    (val[OPT_CAP] && opt_num("capacity", val[OPT_CAP], 1, 0x80000000u, 1, &cap)) ||
@@ -204,6 +206,21 @@ int uio_blk_main(int argc, char **argv)
 		goto out;
 	srv.capacity = dev.capacity;
 	srv.read_only = dev.read_only;
+	if (!val[OPT_DEPTH] && !val[OPT_CHUNK]) {
+		/* A small VM: the bounce buffers are resident (io_uring pins them), so their
+		 * size follows the RAM unless chosen (docs/uio_blk.md, "Memory"). */
+		struct sysinfo si;
+
+		if (!sysinfo(&si)) {
+			uint64_t ram = (uint64_t)si.totalram * (si.mem_unit ? si.mem_unit : 1);
+
+			blk_size_buffers(ram, &a.depth, &a.chunk);
+			if (a.depth != BLK_DEPTH_DEFAULT || a.chunk != BLK_CHUNK_DEFAULT)
+				info("%llu KiB of RAM: %lu x %lu KiB of bounce buffers instead of "
+				     "%u x %u (--depth, --chunk to choose)", (unsigned long long)(ram >> 10),
+				     a.depth, a.chunk, BLK_DEPTH_DEFAULT, BLK_CHUNK_DEFAULT);
+		}
+	}
 	srv.depth = (unsigned)a.depth;
 	srv.chunk = (unsigned)a.chunk / 4;
 

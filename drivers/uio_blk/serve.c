@@ -388,6 +388,20 @@ static uint32_t pow2_floor(uint32_t x)
 	return x;
 }
 
+void blk_size_buffers(uint64_t ram, unsigned long *depth, unsigned long *chunk_kib)
+{
+	uint64_t budget = ram / 16;
+
+	*depth = BLK_DEPTH_DEFAULT;
+	*chunk_kib = BLK_CHUNK_DEFAULT;
+	/* Fewer I/Os in flight first (4 still keep a virtio disk busy), then smaller chunks
+	 * (large requests just take more of them). */
+	while ((uint64_t)*depth * *chunk_kib * 1024 > budget && *depth > 4)
+		*depth /= 2;
+	while ((uint64_t)*depth * *chunk_kib * 1024 > budget && *chunk_kib > 16)
+		*chunk_kib /= 2;
+}
+
 int blk_srv_init(struct blk_srv *s)
 {
 	uint32_t w;

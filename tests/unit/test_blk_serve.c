@@ -747,3 +747,23 @@ TEST(journal_recover_cases)
 	CHECK_INT(j.notify, 41);
 	shm_free(&s);
 }
+
+/* The default bounce buffers follow the RAM: 16 x 64 KiB from 16 MiB up, then fewer I/Os
+ * in flight, then smaller chunks, never below 4 x 16 KiB. */
+TEST(size_buffers_by_ram)
+{
+	static const struct { uint64_t ram; unsigned long depth, chunk; } t[] = {
+		{ 1ull << 40, 16, 64 }, { 128u << 20, 16, 64 }, { 16u << 20, 16, 64 },
+		{ (16u << 20) - 1, 8, 64 }, { 8u << 20, 8, 64 }, { 5018u << 10, 4, 64 },
+		{ 4u << 20, 4, 64 }, { 2970u << 10, 4, 32 }, { 2u << 20, 4, 32 },
+		{ 1u << 20, 4, 16 }, { 0, 4, 16 },
+	};
+
+	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		unsigned long d, c;
+
+		blk_size_buffers(t[i].ram, &d, &c);
+		CHECK_INT(d, t[i].depth);
+		CHECK_INT(c, t[i].chunk);
+	}
+}
