@@ -52,6 +52,23 @@ static int read_attr(const char *path, char *buf, size_t n)
 	return len;
 }
 
+unsigned uio_pages(const char *root, int num)
+{
+	static const char pre[] = "dvm_uio pages=0x";
+	char path[512], val[64], *s = val + sizeof(pre) - 1;
+	size_t n;
+	uint64_t v;
+
+	snprintf(path, sizeof(path), "%s/sys/class/uio/uio%d/version", root, num);
+	if (read_attr(path, val, sizeof(val)) < 0 || strncmp(val, pre, sizeof(pre) - 1))
+		return 0;
+	/* hex digits only: uio_parse_hex would also take a second "0x" */
+	n = strspn(s, "0123456789abcdefABCDEF");
+	if (!n || s[n] || uio_parse_hex(s, &v) || v > 0xffffffffu)
+		return 0;
+	return (unsigned)v;
+}
+
 void uio_region_name(const char *root, int num, char *buf, size_t n)
 {
 	char path[512], val[128];

@@ -89,6 +89,12 @@ int uio_irq_disable(int fd);
  * (0 when none was pending), or -errno. */
 int uio_drain(int fd);
 
+/* Which maps of uioN dvm_uio (kernel/dvm_uio) maps page-backed, i.e. cacheable and
+ * usable for direct I/O: bit i for map i, from /sys/class/uio/uioN/version
+ * ("dvm_uio pages=0xM"). 0 under any other driver (uio_pdrv_genirq: every map is
+ * Device memory) and when the string is unreadable or malformed. */
+unsigned uio_pages(const char *root, int num);
+
 /* Parse a sysfs map number: 64-bit hexadecimal, "0x" optional, one trailing newline
  * allowed. 0 on success, -1 on anything else (empty, junk, more than 64 bits). */
 int uio_parse_hex(const char *s, uint64_t *v);

@@ -231,10 +231,6 @@ void blk_info_publish(volatile uint8_t *info, const struct blk_dev *d, uint16_t 
  * block size. Returns the zero-copy regions. */
 int blk_zc_setup(struct blk_srv *s, const char *root, int direct, unsigned lbs, int off);
 
-/* The page-backed maps of uioN per dvm_uio's version string ("dvm_uio pages=0xM"),
- * bit i for map i; 0 for any other driver or when unreadable. */
-unsigned blk_zc_pages(const char *root, int num);
-
 /* Whether an I/O of len bytes at device offset off may use p directly (O_DIRECT rules). */
 static inline int blk_zc_fits(const struct blk_srv *s, const void *p, uint32_t len, uint64_t off)
 {

@@ -7,42 +7,16 @@
  * they always take the copy. dvm_uio (kernel/dvm_uio) maps regions that the kernel has
  * struct pages for (reserved-memory without no-map) by inserting the pages: cacheable,
  * and direct I/O accepts them. It says which maps are so in /sys/class/uio/uioN/version
- * ("dvm_uio pages=0xM"). That is checked, and then the mapping itself is tried without
- * touching the client's data: process_vm_readv() of our own mapping pins its pages just
- * as direct I/O does, and only reads. */
+ * ("dvm_uio pages=0xM", read by uio_pages in core/uio.c). That is checked, and then the
+ * mapping itself is tried without touching the client's data: process_vm_readv() of our
+ * own mapping pins its pages just as direct I/O does, and only reads. */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include "blk.h"
 #include "log.h"
-
-unsigned blk_zc_pages(const char *root, int num)
-{
-	char path[256], buf[64], *end;
-	unsigned long v;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/sys/class/uio/uio%d/version", root, num);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	if (strncmp(buf, "dvm_uio pages=0x", 16))
-		return 0;
-	errno = 0;
-	v = strtoul(buf + 16, &end, 16);
-	if (errno || end == buf + 16 || (*end && *end != '\n') || v > 0xffffffffu)
-		return 0;
-	return (unsigned)v;
-}
+#include "uio.h"
 
 /* 0 when direct I/O can pin the region's first page, else why not; buf: 4 KiB of ours. */
 static const char *pin_check(volatile uint8_t *mem, void *buf)
@@ -74,7 +48,7 @@ int blk_zc_setup(struct blk_srv *s, const char *root, int direct, unsigned lbs, 
 			why = "off (--copy)";
 		else if (!direct)
 			why = "the device is not open O_DIRECT";
-		else if (!(blk_zc_pages(root, r->uio) & (1u << r->map)))
+		else if (!(uio_pages(root, r->uio) & (1u << r->map)))
 			why = "map not page-backed (not dvm_uio, or no reserved-memory entry)";
 		else if ((uintptr_t)r->mem % 4096 || r->size < 4096)
 			why = "map not page-aligned";

@@ -10,7 +10,9 @@
  *   net-rx:       notify (0), free (1), active (2), data (3)
  *   net-tx:       notify (0), free (1), active (2), data0 (3), data1 (4): client TX data
  *   net-tx-data:  every map is one more client TX data region (data2, ...)
- * Queue sizes are checked against the capacities in main (net_check_cap). */
+ * Queue sizes are checked against the capacities in main (net_check_cap).
+ * Each data map is logged as page-backed (dvm_uio over reserved memory without no-map:
+ * cacheable, so the frame copies run at memory speed) or not (UIO's Device mapping). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,15 +36,29 @@ int net_check_cap(const char *opt, const char *queue, uint64_t cap, uint64_t map
 	return 0;
 }
 
-static int add_tx(struct net_srv *s, const struct uio_dev *d, int m)
+/* One line per data map (what: its name in the messages): page-backed or not. */
+static void log_cache(const char *root, const struct uio_dev *d, int m, const char *what)
 {
 	const struct uio_map *mp = &d->map[m];
+
+	info("%s (uio%d map%d, 0x%llx + 0x%llx): %s", what, d->num, m,
+	     (unsigned long long)mp->addr, (unsigned long long)mp->size,
+	     uio_pages(root, d->num) & (1u << m) ? "page-backed, cacheable" :
+	     "not page-backed: Device memory (not dvm_uio, or reserved with no-map)");
+}
+
+static int add_tx(struct net_srv *s, const char *root, const struct uio_dev *d, int m)
+{
+	const struct uio_map *mp = &d->map[m];
+	char what[24];
 
 	if (s->ntx == NET_MAX_TX_REGIONS) {
 		err("more than %d client TX data regions (uio%d map%d)", NET_MAX_TX_REGIONS,
 		    d->num, m);
 		return -1;
 	}
+	snprintf(what, sizeof(what), "TX data region %d", s->ntx);
+	log_cache(root, d, m, what);
 	s->tx[s->ntx].paddr = mp->addr;
 	s->tx[s->ntx].size = mp->size;
 	s->tx[s->ntx].mem = mp->mem;
@@ -89,7 +105,11 @@ static int bind_regions(struct net_srv *s, struct net_maps *m, struct uio_dev *d
 	}
 	for (int k = 0; k < 2; k++) {
 		const struct uio_map *mp = &d[R_DATA_RX + k]->map[0];
+		char what[48];
+
 		r[k] = (struct net_region){ mp->addr, mp->size, mp->mem };
+		snprintf(what, sizeof(what), "%s%s", p, region_names[R_DATA_RX + k]);
+		log_cache(root, d[R_DATA_RX + k], 0, what);
 	}
 	if (r[0].size < NET_BUFFER_SIZE) {
 		err("%srx_data: 0x%llx bytes, less than a buffer", p, (unsigned long long)r[0].size);
@@ -161,6 +181,7 @@ static int bind_own(struct net_srv *s, struct net_maps *m, struct uio_dev *devs,
 			s->rx.paddr = mp->addr;
 			s->rx.size = mp->size;
 			s->rx.mem = mp->mem;
+			log_cache(root, d, w[3].idx, "RX data region");
 			if (mp->size < NET_BUFFER_SIZE) {
 				err("uio%d (%s): data map of 0x%llx bytes, less than a buffer", d->num,
 				    name[k], (unsigned long long)mp->size);
@@ -170,7 +191,7 @@ static int bind_own(struct net_srv *s, struct net_maps *m, struct uio_dev *devs,
 		}
 		/* TX: maps named data..., or unnamed ones after the queues */
 		for (int i = named ? 0 : 3; i < d->nmaps; i++)
-			if ((!named || !strncmp(d->map[i].name, "data", 4)) && add_tx(s, d, i))
+			if ((!named || !strncmp(d->map[i].name, "data", 4)) && add_tx(s, root, d, i))
 				return -1;
 	}
 	snprintf(dname, sizeof(dname), "%s-data", tx_name);
@@ -188,7 +209,7 @@ static int bind_own(struct net_srv *s, struct net_maps *m, struct uio_dev *devs,
 			return -1;
 		(*ndev)++;
 		for (int j = 0; j < x->nmaps; j++)
-			if (add_tx(s, x, j))
+			if (add_tx(s, root, x, j))
 				return -1;
 	}
 	if (!s->ntx) {

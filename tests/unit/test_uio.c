@@ -34,6 +34,40 @@ TEST(parse_hex)
 	CHECK(uio_parse_hex(" 0x12", &v));
 }
 
+/* dvm_uio's version string: which maps are page-backed; anything else means none. */
+TEST(pages)
+{
+	const char *root = fake_root();
+	static const struct { const char *ver; unsigned want; } c[] = {
+		{ "dvm_uio pages=0x10\n", 0x10 },
+		{ "dvm_uio pages=0x0\n", 0 },
+		{ "dvm_uio pages=0x1f", 0x1f },
+		{ "dvm_uio pages=0xffffffff\n", 0xffffffffu },
+		{ "dvm_uio pages=0x100000000\n", 0 },   /* more than 32 maps */
+		{ "dvm_uio pages=0x\n", 0 },
+		{ "dvm_uio pages=0x0x3\n", 0 },
+		{ "dvm_uio pages=0x3 \n", 0 },
+		{ "dvm_uio pages=0x3\n\n", 0 },
+		{ "dvm_uio pages=3\n", 0 },
+		{ "0.1\n", 0 },                          /* uio_pdrv_genirq's */
+		{ "", 0 },
+	};
+
+	fake_dev(0, "net-rx", 4096, 0);
+	CHECK_INT(uio_pages(root, 0), 0); /* no version attribute */
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		fake_write("sys/class/uio/uio0/version", c[i].ver);
+		unsigned got = uio_pages(root, 0);
+		if (got != c[i].want) {
+			check_fail(__FILE__, __LINE__, "version '%s': 0x%x, expected 0x%x", c[i].ver,
+				   got, c[i].want);
+			return;
+		}
+	}
+	CHECK_INT(uio_pages(root, 1), 0); /* no such device */
+	fake_cleanup();
+}
+
 TEST(find_by_name)
 {
 	const char *root = fake_root();

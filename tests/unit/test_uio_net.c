@@ -31,12 +31,11 @@ static void cap_start(void)
 	cap_saved = dup(2);
 	dup2(cap_fd, 2);
 }
-/* Stop capturing; how many logged lines contain needle. */
-static int cap_count(const char *needle)
+/* Stop capturing; what was logged. */
+static const char *cap_end(void)
 {
 	static char buf[65536];
 	ssize_t n;
-	int c = 0;
 
 	dup2(cap_saved, 2);
 	close(cap_saved);
@@ -45,9 +44,21 @@ static int cap_count(const char *needle)
 	unlink(cap_path);
 	strcpy(cap_path, "/tmp/uio_net_logXXXXXX");
 	buf[n > 0 ? n : 0] = 0;
-	for (char *p = buf; (p = strstr(p, needle)); p++)
+	return buf;
+}
+/* How many times needle occurs in log. */
+static int count_in(const char *log, const char *needle)
+{
+	int c = 0;
+
+	for (const char *p = log; (p = strstr(p, needle)); p++)
 		c++;
 	return c;
+}
+/* Stop capturing; how many logged lines contain needle. */
+static int cap_count(const char *needle)
+{
+	return count_in(cap_end(), needle);
 }
 
 /* ---- slot access tracing: which bytes of a map did iomem touch ---- */
@@ -1168,6 +1179,60 @@ TEST(bind_libvmm_network_vm)
 	for (int i = 0; i < nd; i++)
 		uio_close(&devs[i]);
 	CHECK_INT(cap_count("no UIO device named 'net-rx'"), 1);
+	fake_cleanup();
+}
+
+/* One line per data map says whether dvm_uio maps it page-backed (cacheable): read from
+ * each device's version string, per map; uio_pdrv_genirq's devices (no such string) and
+ * the queues' maps are not. */
+TEST(bind_logs_cacheable_maps)
+{
+	const char *root = fake_root(), *log;
+	struct uio_dev devs[NET_MAX_DEVS];
+	struct net_srv s;
+	struct net_maps m;
+	int nd = 0, r;
+
+	memset(&s, 0, sizeof(s));
+	net_fake(3, 1, 1, 1);
+	fake_write("sys/class/uio/uio3/version", "dvm_uio pages=0x8\n");  /* RX data */
+	fake_write("sys/class/uio/uio1/version", "dvm_uio pages=0x10\n"); /* data1 */
+	fake_write("sys/class/uio/uio9/version", "0.1\n");
+	cap_start();
+	r = net_bind(&s, &m, devs, &nd, root, "net-rx", "net-tx", "", nocap);
+	log = cap_end();
+	for (int i = 0; i < nd; i++)
+		uio_close(&devs[i]);
+	CHECK(!r);
+	CHECK_INT(count_in(log, "page-backed, cacheable"), 2);
+	CHECK_INT(count_in(log, "RX data region (uio3 map3, 0x4fc30000 + 0x8000): page-backed, "
+			   "cacheable"), 1);
+	CHECK_INT(count_in(log, "TX data region 1 (uio1 map4, 0x4fd40000 + 0x4000): "
+			   "page-backed, cacheable"), 1);
+	/* data0 (uio1 map3), data2 and data3 (uio9) */
+	CHECK_INT(count_in(log, ": not page-backed: Device memory"), 3);
+	CHECK_INT(count_in(log, "TX data region 3 (uio9 map1, 0x4fe10000 + 0x2000): not "
+			   "page-backed"), 1);
+	fake_cleanup();
+
+	/* the per-region binding: rx_data and tx_data, by region name */
+	froot = fake_root();
+	libvmm_net_fake();
+	dp_write(512, 1024, 0x70000000, 2, (const uint64_t[2]){ 0x80000000, 0x90000000 });
+	fake_write("sys/class/uio/uio10/version", "dvm_uio pages=0x1\n"); /* tx_data */
+	fake_write("sys/class/uio/uio9/version", "dvm_uio pages=0x0\n");  /* rx_data */
+	memset(&s, 0, sizeof(s));
+	cap_start();
+	r = net_bind(&s, &m, devs, &nd, fake_root_path(), "net-rx", "net-tx", "", nocap);
+	log = cap_end();
+	for (int i = 0; i < nd; i++)
+		uio_close(&devs[i]);
+	CHECK(!r);
+	CHECK_INT(count_in(log, "tx_data (uio10 map0, 0x600000 + 0x200000): page-backed, "
+			   "cacheable"), 1);
+	CHECK_INT(count_in(log, "rx_data (uio9 map0, 0x400000 + 0x100000): not page-backed"),
+		  1);
+	CHECK_INT(count_in(log, "page-backed"), 2); /* the queues are not logged */
 	fake_cleanup();
 }
 

@@ -39,6 +39,9 @@ const char net_usage[] =
 	"  --tx-region SIZE  each of the 3 client TX regions (256K)\n"
 	"  --window SIZE (4M)  --ram MIB (128)  --spi-rx N (13)  --spi-tx N (14)\n"
 	"  --no-reg-names      UIO nodes without reg-names (positional maps)\n"
+	"  --cached-data LIST  these data regions (rx, tx: RX data, every client TX data\n"
+	"                      region; comma-separated) reserved without no-map, as memory:\n"
+	"                      page-backed, cacheable maps under dvm_uio (docs/uio_net.md)\n"
 	"  --dtb FILE          boot with this device tree (e.g. dtc -O dtb rootfs/net-vm.dts)\n"
 	"                      after checking its UIO nodes are the ones laid out here\n"
 	"  --save-dtb FILE     write the device tree used to FILE\n"
@@ -74,6 +77,26 @@ static int free_port(void)
 	return port;
 }
 
+/* --cached-data LIST: rx, tx, comma-separated, into NET_CACHED_* bits. */
+static int parse_cached(const char *list)
+{
+	char buf[64], *save = 0;
+	int bits = 0;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(0, ",", &save)) {
+		if (!strcmp(w, "rx"))
+			bits |= NET_CACHED_RX;
+		else if (!strcmp(w, "tx"))
+			bits |= NET_CACHED_TX;
+		else
+			die("--cached-data '%s': '%s' is not rx or tx", list, w);
+	}
+	if (!bits)
+		die("--cached-data '%s': expected rx, tx or rx,tx", list);
+	return bits;
+}
+
 int net_main(int argc, char **argv)
 {
 	static const char *const dflt[] = { "rx", "tx", "invalid", "nobuf", "indices", "race",
@@ -85,7 +108,7 @@ int net_main(int argc, char **argv)
 	uint32_t rx_cap = 512, tx_cap = 512;
 	uint64_t txr = 256 << 10, window = 4 << 20, seed = now_ns();
 	unsigned ram = 128, timeout = 180, stall = 5;
-	int names = 1, libvmm = 0, spi_rx = 13, spi_tx = 14, keep = 0, i, nph, our_port, qemu_port;
+	int names = 1, libvmm = 0, cached = 0, spi_rx = 13, spi_tx = 14, keep = 0, i, nph, our_port, qemu_port;
 	static struct shm_win win;
 	static struct net_virt v;
 	static struct qtest qt;
@@ -115,6 +138,7 @@ int net_main(int argc, char **argv)
 		else if (!strcmp(a, "--spi-tx")) spi_tx = (int)parse_uint(a, need(argc, argv, &i), 15);
 		else if (!strcmp(a, "--no-reg-names")) names = 0;
 		else if (!strcmp(a, "--libvmm")) libvmm = 1;
+		else if (!strcmp(a, "--cached-data")) cached = parse_cached(need(argc, argv, &i));
 		else if (!strcmp(a, "--dtb")) dtb = need(argc, argv, &i);
 		else if (!strcmp(a, "--save-dtb")) save_dtb = need(argc, argv, &i);
 		else if (!strcmp(a, "--seed")) seed = parse_uint(a, need(argc, argv, &i), ~0ull);
@@ -171,6 +195,7 @@ int net_main(int argc, char **argv)
 	v.spi_tx = spi_tx;
 	v.names = names;
 	v.libvmm = libvmm;
+	v.cached = cached;
 	net_layout(&v, &win, rx_cap, tx_cap, txr);
 	memcpy(v.mac, "\x52\x54\x00\x12\x34\x56", 6);
 	shm_seal(&win);
@@ -183,7 +208,8 @@ int net_main(int argc, char **argv)
 	}
 	vm_dumpdtb(&cfg, base);
 	fdt = dtb_load(base);
-	net_dtb(&v, fdt);
+	/* cached data regions are memory nodes: the kernel counts them (vm_check_ram) */
+	cfg.zc_bytes = net_dtb(&v, fdt);
 	if (dtb) {
 		void *given = dtb_load(dtb);
 

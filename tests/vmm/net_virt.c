@@ -175,8 +175,51 @@ void net_layout(struct net_virt *v, struct shm_win *w, uint32_t rx_cap, uint32_t
 		rx_give(v, v->rx_gpa + (uint64_t)i * NBUF, 1);
 }
 
-void net_dtb(struct net_virt *v, void *fdt)
+/* The window: no-map (UIO's Device mappings), except the data regions v->cached names,
+ * reserved without no-map and declared memory. Returns the bytes of those. */
+struct data_map {
+	const char *name;
+	uint64_t gpa, size;
+	int which; /* NET_CACHED_* */
+};
+
+static uint64_t reserve_window(struct net_virt *v, void *fdt)
 {
+	struct data_map r[1 + NET_MAX_TXR] = {
+		{ "rx-data", v->rx_map_gpa, v->rx_size, NET_CACHED_RX },
+	};
+	uint64_t at = v->win->gpa, end = v->win->gpa + v->win->size, mem = 0;
+	int n = 1;
+
+	/* the client TX data: libvmm's one tx_data map, or dvm's data0..2 */
+	if (v->libvmm)
+		r[n++] = (struct data_map){ "tx-data", v->txd_gpa, v->txd_size, NET_CACHED_TX };
+	else
+		for (int i = 0; i < NET_MAX_TXR; i++)
+			r[n++] = (struct data_map){ v->txr[i].name, v->txr[i].map_gpa, v->txr[i].size,
+						 NET_CACHED_TX };
+	/* net_layout placed them in this order, after the queues */
+	for (int i = 0; i < n; i++) {
+		if (!(v->cached & r[i].which))
+			continue;
+		if (r[i].gpa < at)
+			die("internal: data region %s below 0x%llx", r[i].name,
+			    (unsigned long long)at);
+		if (r[i].gpa > at)
+			dtb_reserve(fdt, "vmm-window", at, r[i].gpa - at);
+		dtb_reserve_mapped(fdt, r[i].name, r[i].gpa, r[i].size);
+		at = r[i].gpa + r[i].size;
+		mem += r[i].size;
+	}
+	if (end > at)
+		dtb_reserve(fdt, "vmm-window", at, end - at);
+	return mem;
+}
+
+uint64_t net_dtb(struct net_virt *v, void *fdt)
+{
+	uint64_t mem;
+
 	struct uio_map rx[4] = {
 		{ "notify", v->gpa_rx_notify, PAGE },
 		{ "free", v->gpa_rx_free, v->qsz_rx },
@@ -194,7 +237,7 @@ void net_dtb(struct net_virt *v, void *fdt)
 
 	if (v->libvmm) {
 		/* as libvmm's network driver VM example: eleven nodes named uio */
-		dtb_reserve(fdt, "vmm-window", v->win->gpa, v->win->size);
+		mem = reserve_window(v, fdt);
 		dtb_add_region(fdt, "data_passing", v->gpa_dp, PAGE, -1, 0);
 		dtb_add_region(fdt, "rx_free", v->gpa_rx_free, v->qsz_rx, -1, 0);
 		dtb_add_region(fdt, "tx_free", v->gpa_tx_free, v->qsz_tx, -1, 0);
@@ -206,7 +249,7 @@ void net_dtb(struct net_virt *v, void *fdt)
 		dtb_add_region(fdt, "tx_irq", 0, 0, v->spi_tx, IRQ_LEVEL_HIGH);
 		dtb_add_region(fdt, "rx_data", v->rx_map_gpa, v->rx_size, -1, 0);
 		dtb_add_region(fdt, "tx_data", v->txd_gpa, v->txd_size, -1, 0);
-		return;
+		return mem;
 	}
 	if (!v->names) {
 		for (int i = 0; i < 4; i++)
@@ -215,10 +258,11 @@ void net_dtb(struct net_virt *v, void *fdt)
 			tx[i].name = 0;
 		td[0].name = 0;
 	}
-	dtb_reserve(fdt, "vmm-window", v->win->gpa, v->win->size);
+	mem = reserve_window(v, fdt);
 	dtb_add_uio(fdt, "net-rx", "net-rx", rx, 4, v->spi_rx, IRQ_LEVEL_HIGH);
 	dtb_add_uio(fdt, "net-tx", "net-tx", tx, 5, v->spi_tx, IRQ_LEVEL_HIGH);
 	dtb_add_uio(fdt, "net-tx-data", "net-tx-data", td, 1, -1, 0);
+	return mem;
 }
 
 /* ---- queues -------------------------------------------------------------------------- */

@@ -20,6 +20,8 @@
 #define ETH_TYPE_TEST 0x88b5      /* IEEE local experimental ethertype */
 #define MAGIC_RX 0x52584656u      /* "RXFV": host -> guest test frames */
 #define MAGIC_TX 0x54584656u      /* "TXFV": guest -> host */
+#define NET_CACHED_RX 1
+#define NET_CACHED_TX 2
 
 struct ndesc {                    /* net_buff_desc_t, 16 bytes */
 	uint64_t io;
@@ -56,6 +58,9 @@ struct net_virt {
 	 * data_passing page; the virts' io addresses (rx_gpa, txr[].gpa) are then physical
 	 * addresses of their own, not where the guest maps the data (rx_map_gpa, tx_data) */
 	int libvmm;
+	/* --cached-data: NET_CACHED_RX (the RX data region) and NET_CACHED_TX (the client TX
+	 * data) reserved without no-map, as memory: page-backed and cacheable under dvm_uio */
+	int cached;
 	uint64_t gpa_dp, rx_map_gpa, txd_gpa, txd_size;
 	uint32_t rx_cap, tx_cap;
 	uint64_t gpa_rx_notify, gpa_rx_free, gpa_rx_active, gpa_tx_notify, gpa_tx_free,
@@ -89,8 +94,10 @@ struct net_virt {
  * to 1 (the TX active one turning 0 says the driver serves). */
 void net_layout(struct net_virt *v, struct shm_win *w, uint32_t rx_cap, uint32_t tx_cap,
 		uint64_t txr_size);
-/* /reserved-memory for the window and the UIO nodes (dvm's three, or libvmm's eleven). */
-void net_dtb(struct net_virt *v, void *fdt);
+/* /reserved-memory for the window and the UIO nodes (dvm's three, or libvmm's eleven).
+ * Returns the bytes of data regions that v->cached declares as memory (the guest kernel
+ * counts them as RAM). */
+uint64_t net_dtb(struct net_virt *v, void *fdt);
 
 /* Queues (sDDF ordering: slot, release, index). push: -1 when full. pop: -1 empty. */
 int nq_push(struct nq *q, const struct ndesc *d);
