@@ -206,7 +206,9 @@ int sv_start(struct conf *c, struct entry *e)
 	pid = spawn(path, e->argv);
 	e->started = now_ms();
 	if (pid < 0) {
-		err("cannot start %s: %m", e->name);
+		/* EAGAIN: the thread limit, which a small kernel sizes from RAM */
+		err("cannot start %s: %m%s", e->name, errno == EAGAIN ? " (the kernel's thread "
+		    "limit, kernel.threads-max, which it sizes from RAM?)" : "");
 		if (e->kind == E_SERVICE)
 			e->restart_at = e->started + c->backoff_max;
 		return -1;

@@ -62,6 +62,36 @@ static void write_file(const char *path, const char *s)
 		close(fd);
 }
 
+/* The kernel sizes kernel.threads-max from RAM (what it manages / 128 KiB, at least 20):
+ * in an 8 MiB VM that is about the 20 threads the kernel itself already runs, and init
+ * could start no service (fork: EAGAIN). A driver VM runs a handful of processes, so 64 is plenty, and
+ * a thread costs memory only when it exists. A larger limit is left alone. */
+#define THREADS_MAX_MIN 64
+static void raise_threads_max(void)
+{
+	char b[24];
+	long v;
+	ssize_t n;
+	int fd = open("/proc/sys/kernel/threads-max", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	n = read(fd, b, sizeof(b) - 1);
+	if (n > 0) {
+		b[n] = 0;
+		v = strtol(b, NULL, 10);
+		if (v < THREADS_MAX_MIN) {
+			n = snprintf(b, sizeof(b), "%d\n", THREADS_MAX_MIN);
+			if (pwrite(fd, b, (size_t)n, 0) == n)
+				info("kernel.threads-max %ld (the kernel's default for this RAM) "
+				     "raised to %d", v, THREADS_MAX_MIN);
+			else
+				warn("kernel.threads-max %ld: cannot raise it: %m", v);
+		}
+	}
+	close(fd);
+}
+
 /* PATH=/bin for the children. The kernel gives init HOME and TERM but no PATH; done by
  * hand, since setenv() would cost more binary than this whole function. */
 static void set_path(void)
@@ -106,8 +136,10 @@ void system_setup(void)
 	proc = early_mount("proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	/* Without this the kernel keeps ~10 lines per 5 s from userspace and drops the
 	 * rest, our boot messages included. */
-	if (!proc)
+	if (!proc) {
 		write_file("/proc/sys/kernel/printk_devkmsg", "on\n");
+		raise_threads_max();
+	}
 	sys = early_mount("sysfs", "/sys", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 
 	/* The kernel gives init the console as fds 0-2 when /dev/console existed in the
