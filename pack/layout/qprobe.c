@@ -99,6 +99,7 @@ static void set_env(const struct qprobe *q, const struct qfiles *f, const struct
 	setenv("DVM_RAM_BASE", v = hex(l->ram_base), 1), free(v);
 	setenv("DVM_RAM_SIZE", v = hex(l->ram_size), 1), free(v);
 	setenv("DVM_RAM_MB", v = xasprintf("%llu", (unsigned long long)(l->ram_size >> 20)), 1), free(v);
+	setenv("DVM_RAM_KB", v = xasprintf("%llu", (unsigned long long)(l->ram_size >> 10)), 1), free(v);
 	setenv("DVM_KERNEL_ADDR", v = hex(l->kernel), 1), free(v);
 	setenv("DVM_INITRD_ADDR", v = hex(l->initrd), 1), free(v);
 	setenv("DVM_DTB_ADDR", v = hex(l->dtb), 1), free(v);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # vmm-sim runs with little RAM measure what they claim: the block driver VM, booted with
-# --ram R and a shared window, must see exactly R MiB of RAM (the kernel's own
+# --ram R (MiB, or KiB with a K) and a shared window, must see exactly R of RAM (the kernel's own
 # "Memory: ...K/TOTALK available" line, checked by vmm-sim as "guest RAM") and leave every
 # window byte outside the layout's regions untouched ("window": nothing of the boot
 # images was loaded there and no window page served as RAM), then pass a verified mixed
@@ -20,10 +20,12 @@ need_vmm_sim
 # the guest sees), and 18 MiB, where with the default 16 MiB window -kernel put the DTB
 # on the window's first page (the notify page).
 image_size=$(od -An -t u8 -j 16 -N 8 "$KERNEL_IMAGE" | tr -d ' ')
+# A third run gives --ram in KiB (64 KiB more than whole MiB) with --trim-dt (only the
+# guest's own devices in its DT, as measure-ram boots): still exactly that RAM.
 if [ "$((image_size >> 20))" -ge 16 ]; then
-	RUNS="60:96M 64:16M" TOO_SMALL=40
+	RUNS="60:96M 64:16M 61504K:16M" TOO_SMALL=40
 else
-	RUNS="12:16M 18:16M" TOO_SMALL=6
+	RUNS="12:16M 18:16M 12352K:16M" TOO_SMALL=6
 fi
 
 CONF="module uio_pdrv_genirq of_id=generic-uio
@@ -33,9 +35,10 @@ service blk restart=never uio_blk --device /dev/vda --capacity 32 --notify page"
 
 status=0
 for run in $RUNS; do
-	ram=${run%%:*} win=${run#*:}
+	ram=${run%%:*} win=${run#*:} trim=""
 	name=ram-$ram-win-$win
-	out=$(blk_vm "$name" "$CONF" --ram "$ram" --window "$win" --capacity 32 \
+	case $ram in *K) trim=--trim-dt ;; esac
+	out=$(blk_vm "$name" "$CONF" --ram "$ram" --window "$win" --capacity 32 $trim \
 		--data 512K,256K,256K --disk 8M --seed 7 mixed:400 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
@@ -43,15 +46,27 @@ for run in $RUNS; do
 		status=1
 		continue
 	fi
+	case $ram in *K) kib=${ram%K} ;; *) kib=$((ram * 1024)) ;; esac
 	if kernel_has CONFIG_PRINTK && [ "$KERNEL_CONSOLE" = ttyAMA0 ]; then
-		if printf '%s\n' "$out" | grep -q "^PASS: $name guest RAM: the kernel counts exactly $ram MiB"; then
-			pass "$name: exactly $ram MiB"
+		if printf '%s\n' "$out" | grep -q "^PASS: $name guest RAM: the kernel counts exactly $kib KiB"; then
+			pass "$name: exactly $kib KiB"
 		else
-			fail "$name: exactly $ram MiB" "no 'guest RAM' PASS line from vmm-sim"
+			fail "$name: exactly $kib KiB" "no 'guest RAM' PASS line from vmm-sim"
 		fi
 	else
 		# hvc drops what is printed before virtio's console exists: the Memory: line
-		echo "SKIP: $name: exactly $ram MiB: no 'Memory:' line to read (no printk, or a console on hvc0, which starts after it)"
+		echo "SKIP: $name: exactly $kib KiB: no 'Memory:' line to read (no printk, or a console on hvc0, which starts after it)"
+	fi
+	if [ -n "$trim" ]; then
+		# QEMU virt's 32 transports less those kept, and its 8 other nodes: GPIO, keys, RTC,
+		# PCIe, fw-cfg, flash, platform bus, PMU; the disk's transport (and hvc0's) stay
+		keep=1
+		[ "$KERNEL_CONSOLE" = hvc0 ] && keep=2
+		if printf '%s\n' "$out" | grep -q "device tree: --trim-dt removed $((32 - keep + 8)) of QEMU virt's nodes, kept $keep virtio-mmio"; then
+			pass "$name: --trim-dt"
+		else
+			fail "$name: --trim-dt" "no 'removed $((32 - keep + 8)) ... kept $keep' line from vmm-sim"
+		fi
 	fi
 	printf '%s\n' "$out" | grep -q "^PASS: $name window: " && pass "$name: window checked" ||
 		fail "$name: window checked" "no 'window' PASS line from vmm-sim"

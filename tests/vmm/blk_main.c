@@ -41,7 +41,7 @@ const char blk_usage[] =
 	"  --data SIZES        data region sizes, comma-separated (2M,1M,1M): the first in\n"
 	"                      UIO node 'blk', the others in 'blk-data'\n"
 	"  --window SIZE       shared window, multiple of 2M (16M)\n"
-	"  --ram MIB           guest RAM besides the window (128)\n"
+	"  --ram MIB|SIZE      guest RAM besides the window (128; 8704K: 64 KiB multiples)\n"
 	"  --disk SIZE         disk image size (64M)\n"
 	"  --read-only         attach the disk readonly=on: expect read_only, WRITE -> ERR_IO\n"
 	"  --serial STR        virtio-blk serial, expected in storage info (dvm-blk-0)\n"
@@ -60,6 +60,8 @@ const char blk_usage[] =
 	"  --dtb FILE          boot with this device tree (e.g. dtc -O dtb rootfs/blk-vm.dts)\n"
 	"                      after checking its UIO nodes are the ones laid out here\n"
 	"  --save-dtb FILE     write the device tree used to FILE\n"
+	"  --trim-dt           drop what QEMU virt describes beyond the guest's devices (unused\n"
+	"                      virtio-mmio transports, GPIO, RTC, PCIe, ...), as a libvmm DT\n"
 	"  --per-region        one UIO node per region instead (sdfgen style, all named uio,\n"
 	"                      told apart by the second compatible string: blk_storage_info,\n"
 	"                      blk_req with the interrupt, blk_resp, blk_fault, blk_data,\n"
@@ -183,7 +185,7 @@ static void soak(struct blk_run *r, unsigned seconds, int idle)
 
 int blk_main(int argc, char **argv)
 {
-	struct opts o = { .cap = 128, .window = 16 << 20, .disk = 64 << 20, .ram = 128,
+	struct opts o = { .cap = 128, .window = 16 << 20, .disk = 64 << 20, .ram = 128 << 10,
 			  .timeout = 180, .stall = 20, .names = 1, .spi = 12, .irq_flags = IRQ_EDGE_RISING, .block_size = -1,
 			  .queue_depth = -1, .serial = "dvm-blk-0", .bad_block = ~0ull };
 	static struct shm_win win;
@@ -215,7 +217,7 @@ int blk_main(int argc, char **argv)
 		else if (!strcmp(a, "--depth")) o.depth = (uint32_t)parse_uint(a, need(argc, argv, &i), 1024);
 		else if (!strcmp(a, "--data")) parse_data(&o, need(argc, argv, &i));
 		else if (!strcmp(a, "--window")) o.window = parse_size(a, need(argc, argv, &i));
-		else if (!strcmp(a, "--ram")) o.ram = (unsigned)parse_uint(a, need(argc, argv, &i), 4096);
+		else if (!strcmp(a, "--ram")) o.ram = parse_ram_kb(a, need(argc, argv, &i));
 		else if (!strcmp(a, "--disk")) o.disk = parse_size(a, need(argc, argv, &i));
 		else if (!strcmp(a, "--read-only")) o.read_only = 1;
 		else if (!strcmp(a, "--serial")) o.serial = need(argc, argv, &i);
@@ -238,6 +240,7 @@ int blk_main(int argc, char **argv)
 		else if (!strcmp(a, "--per-region")) o.per_region = 1;
 		else if (!strcmp(a, "--dtb")) o.dtb = need(argc, argv, &i);
 		else if (!strcmp(a, "--save-dtb")) o.save_dtb = need(argc, argv, &i);
+		else if (!strcmp(a, "--trim-dt")) cfg.trim_dt = 1;
 		else if (!strcmp(a, "--irq-type")) {
 			const char *m = need(argc, argv, &i);
 
@@ -294,7 +297,7 @@ int blk_main(int argc, char **argv)
 
 	/* the window, its layout and the disk */
 	cfg.qemu = o.qemu;
-	cfg.ram_mb = o.ram;
+	cfg.ram_kb = o.ram;
 	cfg.win_size = o.window;
 	shm_create(&win, dir, o.window, vm_win_gpa(&cfg));
 	if (o.keep)

@@ -339,3 +339,66 @@ void dtb_save(void *fdt, const char *path)
 		die("cannot write %s: %s", path, strerror(errno));
 	close(fd);
 }
+
+/* ---- --trim-dt ------------------------------------------------------------------------ */
+
+/* QEMU virt's nodes that a VMM lays out only for devices it gives the guest: the
+ * unused virtio-mmio transports, and devices no driver VM is given. */
+static const char *const virt_extra[] = {
+	"pl061@", "gpio-keys", "pl031@", "pcie@", "fw-cfg@", "flash@", "platform-bus@", "pmu",
+};
+
+static uint64_t unit_addr(const char *name)
+{
+	const char *at = strchr(name, '@');
+
+	return at ? strtoull(at + 1, NULL, 16) : 0;
+}
+
+int dtb_trim_virt(void *fdt, unsigned nvirtio)
+{
+	uint64_t addr[64];
+	unsigned n = 0, keep_from;
+	int node, again = 1, removed = 0;
+
+	/* QEMU plugs the first virtio -device into the transport at the highest address,
+	 * the next one below it, ...: the used ones are the top nvirtio. */
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *name = fdt_get_name(fdt, node, NULL);
+		if (name && !strncmp(name, "virtio_mmio@", 12) && n < 64)
+			addr[n++] = unit_addr(name);
+	}
+	for (unsigned i = 1; i < n; i++) /* descending */
+		for (unsigned j = i; j > 0 && addr[j] > addr[j - 1]; j--) {
+			uint64_t t = addr[j];
+			addr[j] = addr[j - 1];
+			addr[j - 1] = t;
+		}
+	keep_from = nvirtio < n ? nvirtio : n;
+	/* delete one node per pass: offsets move after each deletion */
+	while (again) {
+		again = 0;
+		fdt_for_each_subnode(node, fdt, 0) {
+			const char *name = fdt_get_name(fdt, node, NULL);
+			int del = 0;
+
+			if (!name)
+				continue;
+			if (!strncmp(name, "virtio_mmio@", 12)) {
+				uint64_t a = unit_addr(name);
+				del = 1;
+				for (unsigned i = 0; i < keep_from; i++)
+					del &= addr[i] != a;
+			}
+			for (unsigned i = 0; i < sizeof(virt_extra) / sizeof(virt_extra[0]); i++)
+				del |= !strncmp(name, virt_extra[i], strlen(virt_extra[i]));
+			if (del) {
+				chk(fdt_del_node(fdt, node), name);
+				removed++;
+				again = 1;
+				break;
+			}
+		}
+	}
+	return removed;
+}

@@ -54,6 +54,12 @@ void dtb_set_chosen(void *fdt, const char *bootargs, uint64_t initrd_start, uint
 /* Write the DTB (packed) to path. */
 void dtb_save(void *fdt, const char *path);
 
+/* --trim-dt: remove what QEMU virt describes beyond what a libvmm VMM gives a driver VM
+ * (whose DT lists only its own devices): the virtio-mmio transports but the top
+ * nvirtio (the ones QEMU plugged devices into), GPIO, RTC, PCIe, fw-cfg, flash, the
+ * platform bus and the PMU. Each node costs guest RAM (a platform device, sysfs). */
+int dtb_trim_virt(void *fdt, unsigned nvirtio); /* returns how many nodes went */
+
 /* Its size once packed, as dtb_save writes it. */
 uint32_t dtb_size(void *fdt);
 

@@ -37,7 +37,7 @@ const char net_usage[] =
 	"  --console C    the kernel's console: ttyAMA0 (PL011, default) or hvc0\n"
 	"  --rx-capacity N  --tx-capacity N   queue entries, as uio_net's (512)\n"
 	"  --tx-region SIZE  each of the 3 client TX regions (256K)\n"
-	"  --window SIZE (4M)  --ram MIB (128)  --spi-rx N (13)  --spi-tx N (14)\n"
+	"  --window SIZE (4M)  --ram MIB|SIZE (128)  --spi-rx N (13)  --spi-tx N (14)\n"
 	"  --no-reg-names      UIO nodes without reg-names (positional maps)\n"
 	"  --cached-data LIST  these data regions (rx, tx: RX data, every client TX data\n"
 	"                      region; comma-separated) reserved without no-map, as memory:\n"
@@ -45,6 +45,7 @@ const char net_usage[] =
 	"  --dtb FILE          boot with this device tree (e.g. dtc -O dtb rootfs/net-vm.dts)\n"
 	"                      after checking its UIO nodes are the ones laid out here\n"
 	"  --save-dtb FILE     write the device tree used to FILE\n"
+	"  --trim-dt           drop QEMU virt's nodes beyond the guest's devices (blk --help)\n"
 	"  --libvmm            libvmm's network driver VM wiring instead: eleven UIO nodes\n"
 	"                      named uio, one region each, told apart by the second\n"
 	"                      compatible string; data_passing filled as libvmm's VMM does\n"
@@ -107,7 +108,7 @@ int net_main(int argc, char **argv)
 		   *dtb = 0, *save_dtb = 0;
 	uint32_t rx_cap = 512, tx_cap = 512;
 	uint64_t txr = 256 << 10, window = 4 << 20, seed = now_ns();
-	unsigned ram = 128, timeout = 180, stall = 5;
+	unsigned ram = 128 << 10, timeout = 180, stall = 5;
 	int names = 1, libvmm = 0, cached = 0, spi_rx = 13, spi_tx = 14, keep = 0, i, nph, our_port, qemu_port;
 	static struct shm_win win;
 	static struct net_virt v;
@@ -133,7 +134,7 @@ int net_main(int argc, char **argv)
 		else if (!strcmp(a, "--tx-capacity")) tx_cap = (uint32_t)parse_uint(a, need(argc, argv, &i), 32768);
 		else if (!strcmp(a, "--tx-region")) txr = parse_size(a, need(argc, argv, &i));
 		else if (!strcmp(a, "--window")) window = parse_size(a, need(argc, argv, &i));
-		else if (!strcmp(a, "--ram")) ram = (unsigned)parse_uint(a, need(argc, argv, &i), 4096);
+		else if (!strcmp(a, "--ram")) ram = parse_ram_kb(a, need(argc, argv, &i));
 		else if (!strcmp(a, "--spi-rx")) spi_rx = (int)parse_uint(a, need(argc, argv, &i), 15);
 		else if (!strcmp(a, "--spi-tx")) spi_tx = (int)parse_uint(a, need(argc, argv, &i), 15);
 		else if (!strcmp(a, "--no-reg-names")) names = 0;
@@ -141,6 +142,7 @@ int net_main(int argc, char **argv)
 		else if (!strcmp(a, "--cached-data")) cached = parse_cached(need(argc, argv, &i));
 		else if (!strcmp(a, "--dtb")) dtb = need(argc, argv, &i);
 		else if (!strcmp(a, "--save-dtb")) save_dtb = need(argc, argv, &i);
+		else if (!strcmp(a, "--trim-dt")) cfg.trim_dt = 1;
 		else if (!strcmp(a, "--seed")) seed = parse_uint(a, need(argc, argv, &i), ~0ull);
 		else if (!strcmp(a, "--timeout")) timeout = (unsigned)parse_uint(a, need(argc, argv, &i), 86400);
 		else if (!strcmp(a, "--stall")) stall = (unsigned)parse_uint(a, need(argc, argv, &i), 3600);
@@ -185,7 +187,7 @@ int net_main(int argc, char **argv)
 		cleanup_dir(dir);
 
 	cfg.qemu = qemu;
-	cfg.ram_mb = ram;
+	cfg.ram_kb = ram;
 	cfg.win_size = window;
 	shm_create(&win, dir, window, vm_win_gpa(&cfg));
 	if (keep)

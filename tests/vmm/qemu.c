@@ -30,9 +30,9 @@ static void machine_args(struct argv *a, const struct vm_cfg *c, int shared)
 	argv_add(a, "-smp");
 	argv_add(a, "1");
 	argv_add(a, "-m");
-	argv_add(a, "%lluM", (unsigned long long)c->ram_mb + (c->win_size >> 20));
+	argv_add(a, "%lluK", (unsigned long long)c->ram_kb + (c->win_size >> 10));
 	argv_add(a, "-object");
-	argv_add(a, "memory-backend-ram,id=m0,size=%uM", c->ram_mb);
+	argv_add(a, "memory-backend-ram,id=m0,size=%uK", c->ram_kb);
 	argv_add(a, "-object");
 	if (shared)
 		argv_add(a, "memory-backend-file,id=m1,size=%lluM,mem-path=%s,share=on",
@@ -207,7 +207,7 @@ static void image_header(const char *path, uint64_t *text_offset, uint64_t *imag
 static void place(struct vm_images *m, const struct vm_cfg *c, uint32_t dtb_bytes)
 {
 	uint64_t text_offset, image_size, initrd_bytes = file_size(c->initrd);
-	uint64_t ram_end = GUEST_RAM_BASE + ((uint64_t)c->ram_mb << 20);
+	uint64_t ram_end = GUEST_RAM_BASE + ((uint64_t)c->ram_kb << 10);
 
 	image_header(c->kernel, &text_offset, &image_size);
 	if (image_size < file_size(c->kernel))
@@ -222,9 +222,9 @@ static void place(struct vm_images *m, const struct vm_cfg *c, uint32_t dtb_byte
 		m->dtb = round_up(m->dtb, 2u << 20);
 	m->dtb_end = m->dtb + dtb_bytes;
 	if (m->dtb_end > ram_end)
-		die("--ram %u MiB is too small for the boot images: kernel at +%llu KiB with "
+		die("--ram %u KiB is too small for the boot images: kernel at +%llu KiB with "
 		    "image_size %llu KiB, initramfs %llu KiB, DTB %u bytes end at +%llu KiB",
-		    c->ram_mb, (unsigned long long)(m->kernel - GUEST_RAM_BASE) >> 10,
+		    c->ram_kb, (unsigned long long)(m->kernel - GUEST_RAM_BASE) >> 10,
 		    (unsigned long long)image_size >> 10, (unsigned long long)initrd_bytes >> 10,
 		    dtb_bytes, (unsigned long long)(m->dtb_end - GUEST_RAM_BASE + 1023) >> 10);
 	trace("images: kernel 0x%llx-0x%llx, initramfs 0x%llx-0x%llx, DTB 0x%llx-0x%llx, RAM "
@@ -245,7 +245,18 @@ static void finish_dtb(struct vm_images *m, const struct vm_cfg *c, const char *
 			     c->console ? c->console : "ttyAMA0", c->append ? " " : "",
 			     c->append ? c->append : "") >= sizeof(bootargs))
 		die("kernel command line longer than %zu bytes", sizeof(bootargs) - 1);
-	dtb_set_memory(fdt, GUEST_RAM_BASE, (uint64_t)c->ram_mb << 20);
+	dtb_set_memory(fdt, GUEST_RAM_BASE, (uint64_t)c->ram_kb << 10);
+	if (c->trim_dt) {
+		/* the virtio devices: the extra -device arguments and an hvc0 console */
+		unsigned nv = c->console && !strcmp(c->console, "hvc0");
+
+		for (int i = 0; i < c->extra.n; i++)
+			nv += !strncmp(c->extra.v[i], "virtio-", 7) && strstr(c->extra.v[i], "-device");
+		int gone = dtb_trim_virt(fdt, nv);
+
+		msg("device tree: --trim-dt removed %d of QEMU virt's nodes, kept %u virtio-mmio "
+		    "transport%s", gone, nv, nv == 1 ? "" : "s");
+	}
 	dtb_set_chosen(fdt, bootargs, 0, 0);
 	place(m, c, dtb_size(fdt));
 	dtb_set_chosen(fdt, bootargs, m->initrd, m->initrd_end);
@@ -352,13 +363,13 @@ void vm_check_ram(struct vm *v, const struct vm_cfg *c)
 		    "(a kernel without printk, quiet, or hvc0, which starts after that line)");
 		return;
 	}
-	if (total != ((unsigned long)c->ram_mb << 10) + (c->zc_bytes >> 10))
-		fail("guest RAM", "the kernel counts %lu KiB of RAM, --ram is %u MiB = %u KiB, "
-		     "plus %llu KiB of zero-copy data regions (%s)", total, c->ram_mb,
-		     c->ram_mb << 10, (unsigned long long)c->zc_bytes >> 10, p);
+	if (total != (unsigned long)c->ram_kb + (c->zc_bytes >> 10))
+		fail("guest RAM", "the kernel counts %lu KiB of RAM, --ram is %u KiB, "
+		     "plus %llu KiB of zero-copy data regions (%s)", total, c->ram_kb,
+		     (unsigned long long)c->zc_bytes >> 10, p);
 	else
-		pass("guest RAM", "the kernel counts exactly %u MiB (%luK/%luK available)",
-		     c->ram_mb, avail, total);
+		pass("guest RAM", "the kernel counts exactly %u KiB (%luK/%luK available)",
+		     c->ram_kb, avail, total);
 }
 
 /* Console lines after which the guest cannot serve: the run fails at once. */

@@ -27,10 +27,11 @@ struct vm_cfg {
 	const char *kernel, *initrd;
 	const char *append;       /* more command-line words (may be NULL) */
 	const char *console;      /* "ttyAMA0" (PL011, the default) or "hvc0" (virtio) */
-	unsigned ram_mb;          /* NUMA node 0: ordinary guest RAM */
+	unsigned ram_kb;          /* NUMA node 0: ordinary guest RAM (KiB) */
 	uint64_t win_size;        /* NUMA node 1: the shared window ... */
 	const char *win_path;     /* ... backed by this file */
 	uint64_t zc_bytes;        /* blk --zc-data: window regions declared as memory too */
+	int trim_dt;              /* --trim-dt: only the devices the guest is given (dtb.h) */
 	struct argv extra;        /* more QEMU arguments (drives, devices, -dtb) */
 };
 
@@ -57,7 +58,7 @@ struct vm {
 /* Guest-physical address of the shared window: right after node 0. */
 static inline uint64_t vm_win_gpa(const struct vm_cfg *c)
 {
-	return GUEST_RAM_BASE + ((uint64_t)c->ram_mb << 20);
+	return GUEST_RAM_BASE + ((uint64_t)c->ram_kb << 10);
 }
 
 /* Dump QEMU's own DTB for this machine into out (bounded by the run deadline). */

@@ -168,6 +168,17 @@ bad:
 	die("%s: '%s' is not a size (a number with an optional K, M or G suffix)", opt, s);
 }
 
+/* --ram: MiB as a plain number (--ram 128), or a size (--ram 8704K); in KiB, a multiple
+ * of 64 KiB from 1 MiB to 4 GiB. */
+unsigned parse_ram_kb(const char *opt, const char *s)
+{
+	uint64_t b = strpbrk(s, "KkMmGg") ? parse_size(opt, s) : parse_uint(opt, s, 4096) << 20;
+
+	if (b < (1u << 20) || b > (4ull << 30) || b % (64 << 10))
+		die("%s: '%s' is not a RAM size: 1 MiB to 4 GiB, a multiple of 64 KiB", opt, s);
+	return (unsigned)(b >> 10);
+}
+
 /* ---- deadline ------------------------------------------------------------------------ */
 
 static uint64_t deadline;

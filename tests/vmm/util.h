@@ -34,6 +34,7 @@ void *xzalloc(size_t n);
 char *xstrdup(const char *s);
 /* Parse a size with an optional K/M/G suffix (binary); dies naming opt on bad input. */
 uint64_t parse_size(const char *opt, const char *s);
+unsigned parse_ram_kb(const char *opt, const char *s);
 uint64_t parse_uint(const char *opt, const char *s, uint64_t max);
 /* The value of option argv[*i] (advancing *i); dies when it is the last word. */
 const char *need(int argc, char **argv, int *i);
