@@ -7,9 +7,8 @@
 # guest RAM, in a memory node of its own (QEMU's NUMA node 1) in RAM's 128 MiB section:
 # the zero-copy minimum must be within 1 MiB of the copy one (docs/layout.md).
 cd "$(dirname "$0")/../.." || exit 1
-# dvm_uio.ko is built out of tree for Debian's kernel (scripts/setup); dvm's own kernels
-# do not build it yet, so this runs on Debian's whatever the default.
-E2E_KERNELS=debian E2E_KERNELS_WHY="scripts/setup builds dvm_uio.ko for the Debian kernel only"
+# dvm_uio.ko: kernel/build builds it with dvm's kernels, scripts/setup out of tree for
+# Debian's (tests/run also runs blk_zc on Debian's: E2E_ALSO).
 . tests/lib.sh
 . tests/e2e/lib.sh
 need_dvm_uio
