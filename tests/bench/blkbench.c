@@ -353,13 +353,15 @@ static void guest_state(void)
 	printf("blkbench: guest meltdown='%s' cmdline='%s'\n", melt, cmd);
 }
 
-/* Wait for the device (init loads its driver), up to 60 s. */
+/* Wait for the device (init loads its driver), up to 60 s. This runs before init has
+ * even mounted devtmpfs, and a node can be there before its disk is ready to open:
+ * ENXIO and ENODEV mean "not yet" as ENOENT does. */
 static int open_device(const char *path)
 {
 	for (int i = 0; i < 6000; i++) {
 		int fd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
 
-		if (fd >= 0 || errno != ENOENT)
+		if (fd >= 0 || (errno != ENOENT && errno != ENXIO && errno != ENODEV))
 			return fd;
 		usleep(10000);
 	}
