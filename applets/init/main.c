@@ -132,7 +132,7 @@ static void boot(struct conf *c, long long t0, const char *cmdline)
 		uio_report();
 	clock_gettime(CLOCK_BOOTTIME, &bt);
 	/* Readiness (tests, dvm-pack minram) is the "all drivers started" line: a service
-	 * that could not even be started (fork failing for lack of memory) is not one. */
+	 * that could not even be started (fork failing: memory, the thread limit) is not. */
 	if (failed) {
 		err("not all drivers started: %d of %d services could not start (%s%s; retried "
 		    "after the restart backoff)", failed, services + failed, first_failed,

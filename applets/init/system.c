@@ -64,8 +64,9 @@ static void write_file(const char *path, const char *s)
 
 /* The kernel sizes kernel.threads-max from RAM (what it manages / 128 KiB, at least 20):
  * in an 8 MiB VM that is about the 20 threads the kernel itself already runs, and init
- * could start no service (fork: EAGAIN). A driver VM runs a handful of processes, so 64 is plenty, and
- * a thread costs memory only when it exists. A larger limit is left alone. */
+ * could start no service (fork: EAGAIN). A driver VM runs a handful of processes, so 64
+ * is plenty, and a thread costs memory only when it exists. A larger limit (any host's)
+ * is left alone. */
 #define THREADS_MAX_MIN 64
 static void raise_threads_max(void)
 {
