@@ -18,11 +18,14 @@
 #include "wfile.h"
 
 const char build_usage[] =
-	"Usage: dvm-pack [-o OUT.cpio.gz] [-m MODDIR]... [--no-gzip] [--mtime N] SPEC...\n"
+	"Usage: dvm-pack [-o OUT.cpio.gz] [-m MODDIR]... [--gzip-modules] [--no-gzip] [--mtime N]\n"
+	"                SPEC...\n"
 	"Build an initramfs (newc cpio, gzip-compressed) from gen_init_cpio-style specs.\n"
 	"  -o FILE       write the archive to FILE, atomically (default: standard output)\n"
 	"  -m MODDIR     where 'module' lines find kernel modules (searched recursively;\n"
 	"                repeatable, earlier directories win)\n"
+	"  --gzip-modules  put uncompressed modules in as NAME.ko.gz: the unpacked rootfs\n"
+	"                keeps a third of their RAM (dvm's init inflates them to load them)\n"
 	"  --no-gzip     write the cpio archive uncompressed\n"
 	"  --mtime N     timestamp of every entry (default $SOURCE_DATE_EPOCH, else 0)\n"
 	"Spec lines (blank-separated fields, ${VAR} expanded in each, '#' comments):\n"
@@ -87,6 +90,7 @@ int cmd_build(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "no-gzip", no_argument, NULL, 'z' },
+		{ "gzip-modules", no_argument, NULL, 'G' },
 		{ "mtime", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -95,7 +99,7 @@ int cmd_build(int argc, char **argv)
 	const char *out = NULL, *mtime_arg = NULL;
 	char on[64];
 	char **dirs = xmalloc(sizeof(char *) * (size_t)argc);
-	int ndirs = 0, gzip = 1, c, r = 1;
+	int ndirs = 0, gzip = 1, gzip_modules = 0, c, r = 1;
 	uint32_t mtime = 0;
 	struct spec s;
 
@@ -110,6 +114,9 @@ int cmd_build(int argc, char **argv)
 			break;
 		case 'z':
 			gzip = 0;
+			break;
+		case 'G':
+			gzip_modules = 1;
 			break;
 		case 't':
 			mtime_arg = optarg;
@@ -160,6 +167,7 @@ int cmd_build(int argc, char **argv)
 		}
 	}
 	spec_init(&s, dirs, ndirs);
+	s.gzip_modules = gzip_modules;
 	for (int i = optind; i < argc; i++)
 		if (spec_parse_file(&s, argv[i]))
 			goto out;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "cpio.h"
 #include "spec.h"
+#include "stream.h"
 #include "util.h"
 
 #define FIELDS_MAX 256		/* fields on one line */
@@ -517,10 +518,34 @@ static int d_module(struct spec *s, char **f, int n, const struct where *w)
 		if (mods_add(&s->mods, f[i], w->s))
 			return -1;
 		for (int k = old; k < s->mods.norder; k++) {
-			const struct module *m = &s->mods.m[s->mods.order[k]];
-			struct entry e = { .name = xasprintf("/lib/modules/%s", m->arcname),
-					   .mode = S_IFREG | 0644, .src = xstrdup(m->path),
-					   .size = m->size };
+			struct module *m = &s->mods.m[s->mods.order[k]];
+			struct entry e = { .mode = S_IFREG | 0644 };
+			size_t l = strlen(m->arcname);
+
+			if (s->gzip_modules && l > 3 && !strcmp(m->arcname + l - 3, ".ko")) {
+				/* The rootfs keeps every module file for the VM's life: a third
+				 * of the RAM gzip'd; init inflates it when loading (core/module.c). */
+				size_t n, gz;
+				char *raw = read_file(m->path, 1u << 30, &n), *z;
+
+				if (!raw) {
+					perr("%s: module %s: cannot read %s: %s", w->s, m->name, m->path,
+					     input_error());
+					return -1;
+				}
+				z = (char *)gzip_mem(raw, n, &gz);
+				free(raw);
+				if (!z)
+					return -1;
+				free(m->arcname);
+				m->arcname = xasprintf("%s.ko.gz", m->name);
+				e.data = z;
+				e.size = gz;
+			} else {
+				e.src = xstrdup(m->path);
+				e.size = m->size;
+			}
+			e.name = xasprintf("/lib/modules/%s", m->arcname);
 			if (add_entry(s, &e, w))
 				return -1;
 		}

@@ -35,6 +35,7 @@ struct spec {
 	int nfiles;
 	int depth;		/* include nesting */
 	struct mods mods;
+	int gzip_modules;	/* --gzip-modules: uncompressed modules go in as NAME.ko.gz */
 };
 
 void spec_init(struct spec *s, char **moddirs, int nmoddirs);

@@ -86,6 +86,41 @@ int os_write(struct ostream *os, const void *buf, size_t n)
 	return 0;
 }
 
+struct membuf {
+	unsigned char *p;
+	size_t len;
+};
+
+static int mem_sink(void *ctx, const void *buf, size_t n)
+{
+	struct membuf *m = ctx;
+
+	m->p = xrealloc(m->p, m->len + n);
+	memcpy(m->p + m->len, buf, n);
+	m->len += n;
+	return 0;
+}
+
+unsigned char *gzip_mem(const void *in, size_t n, size_t *out_len)
+{
+	struct membuf m = { NULL, 0 };
+	struct ostream os;
+
+	if (os_init(&os, 1, mem_sink, &m))
+		return NULL;
+	if (os_write(&os, in, n)) {
+		os_abort(&os);
+		free(m.p);
+		return NULL;
+	}
+	if (os_finish(&os)) {
+		free(m.p);
+		return NULL;
+	}
+	*out_len = m.len;
+	return m.p;
+}
+
 int os_finish(struct ostream *os)
 {
 	int r = 0;

@@ -17,7 +17,7 @@ QEMU_MACHINE=(-M virt -cpu cortex-a57 -smp 1)
 # pack_initrd OUT SPEC CONF: a driver VM initramfs with the arm64 dvm and init config CONF.
 pack_initrd() {
 	DVM="$B/dvm" DVM_CONF="$3" APPLETS_SPEC="$B/gen/applets.spec" \
-		"$HOST_PACK" -o "$1" -m "$MODULES_DIR" -m "$EXTRA_MODULES_DIR" "$2"
+		"$HOST_PACK" ${PACK_ARGS:-} -o "$1" -m "$MODULES_DIR" -m "$EXTRA_MODULES_DIR" "$2"
 }
 
 # make_dtb OUT DTSI MEMFLAGS...: QEMU's own virt DTB for these memory flags, plus the
