@@ -89,15 +89,35 @@ need_vmm_sim() {
 # rootfs/base.spec + uio, virtio_mmio, virtio_blk) with CONF_TEXT as /etc/dvm.conf, then
 # boot it under vmm-sim blk, which prints the PASS/FAIL lines (names prefixed NAME) and
 # shows the console on failure. Returns vmm-sim's status.
+# E2E_BLK_MODE=zc (tests/run's zero-copy pass of the block suites): the same VM with
+# dvm_uio instead of uio_pdrv_genirq and every data region page-backed (vmm-sim
+# --zc-data), so that uio_blk runs zero-copy under the script's own workloads and checks.
 blk_vm() {
-	local name=$1 conf=$2
+	local name=$1 conf=$2 spec=${BLK_SPEC:-$ROOT/tests/e2e/blk.spec} zc=() log="" a prev="" rc
 	shift 2
+	if [ "${E2E_BLK_MODE:-}" = zc ]; then
+		need_dvm_uio
+		conf=$(printf '%s\n' "$conf" | sed 's/^module uio_pdrv_genirq /module dvm_uio /')
+		# the console, to check below that the regions did run zero-copy
+		log=$T_TMP/$name.zc.log
+		for a in "$@"; do [ "$prev" = --log ] && log=$a; prev=$a; done
+		spec=$ROOT/tests/e2e/blk_zc.spec zc=(--zc-data 16 --log "$log")
+	fi
 	printf '%s\n' "$conf" >"$T_TMP/$name.conf"
 	# BLK_SPEC: another spec (tests/e2e/blk_zc.spec adds dvm_uio)
-	if ! pack_initrd "$T_TMP/$name.cpio.gz" "${BLK_SPEC:-$ROOT/tests/e2e/blk.spec}" "$T_TMP/$name.conf"; then
+	if ! pack_initrd "$T_TMP/$name.cpio.gz" "$spec" "$T_TMP/$name.conf"; then
 		fail "$name: pack the initramfs" "dvm-pack failed"
 		return 1
 	fi
 	"$VMM_SIM" blk "${VMM_KERNEL_ARGS[@]}" --initrd "$T_TMP/$name.cpio.gz" --name "$name" \
-		--timeout "${BLK_TIMEOUT:-150}" "$@"
+		--timeout "${BLK_TIMEOUT:-150}" "${zc[@]}" "$@"
+	rc=$?
+	if [ -n "$log" ]; then
+		if grep -q "data region 0 (.*): zero-copy" "$log" && ! grep -q "data region [0-9]* (.*): copy" "$log"; then
+			pass "$name zero-copy mode: every data region zero-copy"
+		else
+			fail "$name zero-copy mode: every data region zero-copy" "$(grep "data region" "$log" | head -5)"
+		fi
+	fi
+	return $rc
 }
