@@ -18,6 +18,10 @@ printf '%s\n' 'include ${BASE_SPEC}' 'module uio uio_pdrv_genirq virtio_mmio vir
 BASE_SPEC=$ROOT/rootfs/base.spec
 export BASE_SPEC
 qemu-system-aarch64 -M virt,dumpdtb="$T_TMP/virt.dtb" -cpu cortex-a57 -m 256M -nographic >/dev/null 2>&1
+# The search range by the kernel's footprint (image_size): Debian's generic kernel needs
+# ~53 MiB, dvm's about 8. A minimum found at the bottom of the range measures nothing.
+image_size=$(od -An -t u8 -j 16 -N 8 "$KERNEL_IMAGE" | tr -d ' ')
+if [ "$((image_size >> 20))" -ge 16 ]; then MIN=40 MAX=80; else MIN=5 MAX=24; fi
 
 # minram_of NAME UIO_MODULE SIM_ARGS: prints the minimum in MiB (empty on failure)
 minram_of() {
@@ -26,7 +30,7 @@ minram_of() {
 	pack_initrd "$T_TMP/$1.cpio.gz" "$T_TMP/vm.spec" "$T_TMP/$1.conf" || return 1
 	TMPDIR="$T_TMP/tmp" "$HOST_PACK" minram -k "$KERNEL_IMAGE" -i "$T_TMP/$1.cpio.gz" -d "$T_TMP/virt.dtb" \
 		--ready-cmd "$VMM_SIM blk --kernel \"\$DVM_KERNEL\" --console $KERNEL_CONSOLE --initrd \"\$DVM_INITRD\" --ram \$DVM_RAM_MB --disk 1M --timeout 25 $3" \
-		--min 40M --max 80M --timeout 40 -o "$T_TMP/$1" >"$T_TMP/$1.out" 2>&1
+		--min ${MIN}M --max ${MAX}M --timeout 40 -o "$T_TMP/$1" >"$T_TMP/$1.out" 2>&1
 	sed -n 's/^minimum: \([0-9]*\) MiB.*/\1/p' "$T_TMP/$1.out"
 }
 
@@ -34,7 +38,9 @@ copy=$(minram_of copy uio_pdrv_genirq "")
 zc=$(minram_of zc dvm_uio "--zc-data 3")
 grep -h "^probe" "$T_TMP/copy.out" "$T_TMP/zc.out" | sed 's/^/    /'
 echo "minimum RAM: copy ${copy:-?} MiB, zero-copy ${zc:-?} MiB"
-if [ -n "$copy" ] && [ -n "$zc" ] && [ "$zc" -le $((copy + 1)) ]; then
+if grep -q "ready already at --min" "$T_TMP/copy.out" "$T_TMP/zc.out"; then
+	fail "blk-zc-minram: zero-copy minimum within 1 MiB of copy" "ready at --min ${MIN}M: the range is too high for this kernel"
+elif [ -n "$copy" ] && [ -n "$zc" ] && [ "$zc" -le $((copy + 1)) ]; then
 	pass "blk-zc-minram: zero-copy minimum within 1 MiB of copy: $zc vs $copy MiB"
 else
 	fail "blk-zc-minram: zero-copy minimum within 1 MiB of copy" "copy '${copy}' zero-copy '${zc}'; $(tail -n 3 "$T_TMP/zc.out")"
