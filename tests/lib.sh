@@ -27,3 +27,13 @@ contains() {
 }
 
 finish() { [ "$T_FAILS" -eq 0 ]; }
+
+# le VALUE BYTES: VALUE as little-endian bytes on stdout
+le() { local i; for ((i = 0; i < $2; i++)); do printf "\\x$(printf %02x $((($1 >> (8 * i)) & 255)))"; done; }
+# mkimage FILE FILE_SIZE IMAGE_SIZE [TEXT_OFFSET [FLAGS [MAGIC]]]: a fake arm64 Image
+# (EFI "MZ" code0, a branch in code1), for the layout tests: no kernel behind it
+mkimage() {
+	{ le 0xfa405a4d 4; le $((0x14000000 | 0x400)) 4; le "${4:-0}" 8; le "$3" 8; le "${5:-10}" 8
+	  le 0 24; le "${6:-0x644d5241}" 4; le 0x40 4; } >"$1"
+	truncate -s "$2" "$1"
+}

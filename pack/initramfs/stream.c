@@ -86,18 +86,13 @@ int os_write(struct ostream *os, const void *buf, size_t n)
 	return 0;
 }
 
-struct membuf {
-	unsigned char *p;
-	size_t len;
-};
-
-static int mem_sink(void *ctx, const void *buf, size_t n)
+int membuf_sink(void *ctx, const void *buf, size_t n)
 {
 	struct membuf *m = ctx;
 
-	m->p = xrealloc(m->p, m->len + n);
-	memcpy(m->p + m->len, buf, n);
-	m->len += n;
+	m->p = xrealloc(m->p, m->n + n);
+	memcpy(m->p + m->n, buf, n);
+	m->n += n;
 	return 0;
 }
 
@@ -106,7 +101,7 @@ unsigned char *gzip_mem(const void *in, size_t n, size_t *out_len)
 	struct membuf m = { NULL, 0 };
 	struct ostream os;
 
-	if (os_init(&os, 1, mem_sink, &m))
+	if (os_init(&os, 1, membuf_sink, &m))
 		return NULL;
 	if (os_write(&os, in, n)) {
 		os_abort(&os);
@@ -117,7 +112,7 @@ unsigned char *gzip_mem(const void *in, size_t n, size_t *out_len)
 		free(m.p);
 		return NULL;
 	}
-	*out_len = m.len;
+	*out_len = m.n;
 	return m.p;
 }
 

@@ -27,6 +27,13 @@ int os_init(struct ostream *os, int gzip, sink_fn sink, void *ctx);
 int os_write(struct ostream *os, const void *buf, size_t n);
 /* Flush everything (the gzip trailer included) and free the state. */
 int os_finish(struct ostream *os);
+/* A growing buffer as a sink: os_init(&os, gzip, membuf_sink, &(struct membuf){0}). */
+struct membuf {
+	unsigned char *p;
+	size_t n;
+};
+int membuf_sink(void *ctx, const void *buf, size_t n);
+
 /* gzip n bytes into a new buffer (as os_init's gzip: reproducible), its length in
  * *out_len; NULL after an error (reported). */
 unsigned char *gzip_mem(const void *in, size_t n, size_t *out_len);

@@ -7,14 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 T=$T_TMP
 
-# le VALUE BYTES: little-endian bytes
-le() { local i; for ((i = 0; i < $2; i++)); do printf "\\x$(printf %02x $((($1 >> (8 * i)) & 255)))"; done; }
-# mkimage FILE FILE_SIZE IMAGE_SIZE [TEXT_OFFSET [FLAGS [MAGIC]]]: a fake arm64 Image
-mkimage() {
-	{ le 0xfa405a4d 4; le $((0x14000000 | 0x400)) 4; le "${4:-0}" 8; le "$3" 8; le "${5:-10}" 8
-	  le 0 24; le "${6:-0x644d5241}" 4; le 0x40 4; } >"$1"
-	truncate -s "$2" "$1"
-}
+# le, mkimage (a fake arm64 Image): tests/lib.sh
 # hdr PREFIX NAME: a macro's value from PREFIX.h
 hdr() { awk -v n="GUEST_$2" '$1 == "#define" && $2 == n { print $3 }' "$1.h"; }
 # same NAME GOT WANT

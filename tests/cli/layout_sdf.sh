@@ -8,11 +8,8 @@
 T=$T_TMP
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
-le() { local i; for ((i = 0; i < $2; i++)); do printf "\\x$(printf %02x $((($1 >> (8 * i)) & 255)))"; done; }
 # a fake arm64 Image: 16 MiB file, 18 MiB image_size
-{ le 0xfa405a4d 4; le $((0x14000000 | 0x400)) 4; le 0 8; le $((18 << 20)) 8; le 10 8
-  le 0 24; le 0x644d5241 4; le 0x40 4; } >"$T/Image"
-truncate -s $((16 << 20)) "$T/Image"
+mkimage "$T/Image" $((16 << 20)) $((18 << 20))
 head -c 300000 /dev/urandom >"$T/initrd"
 hdr() { awk -v n="GUEST_$2" '$1 == "#define" && $2 == n { print $3 }' "$1.h"; }
 same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }

@@ -8,10 +8,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$T_TMP
 MB=$((1 << 20))
 
-le() { local i; for ((i = 0; i < $2; i++)); do printf "\\x$(printf %02x $((($1 >> (8 * i)) & 255)))"; done; }
-{ le 0xfa405a4d 4; le $((0x14000000 | 0x400)) 4; le 0 8; le $((18 * MB)) 8; le 10 8
-  le 0 24; le 0x644d5241 4; le 0x40 4; } >"$T/Image"
-truncate -s $((16 * MB)) "$T/Image"
+mkimage "$T/Image" $((16 * MB)) $((18 * MB))
 head -c 300000 /dev/urandom >"$T/initrd"
 
 # 1: the docs' example: the window at 0x4fc00000 is in no memory node (a new section)

@@ -10,10 +10,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$T_TMP
 MB=$((1 << 20))
 
-le() { local i; for ((i = 0; i < $2; i++)); do printf "\\x$(printf %02x $((($1 >> (8 * i)) & 255)))"; done; }
-{ le 0xfa405a4d 4; le $((0x14000000 | 0x400)) 4; le 0 8; le $((18 * MB)) 8; le 10 8
-  le 0 24; le 0x644d5241 4; le 0x40 4; } >"$T/Image"
-truncate -s $((16 * MB)) "$T/Image"
+mkimage "$T/Image" $((16 * MB)) $((18 * MB))
 head -c 300000 /dev/urandom >"$T/initrd"
 # node NAME FILE: the body of the first node NAME in FILE (up to its closing brace)
 node() { awk -v n="$1 {" 'index($0, n) { on = 1 } on { print } on && /};/ { exit }' "$2"; }

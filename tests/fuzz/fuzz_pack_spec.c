@@ -14,21 +14,6 @@
 #include "spec.h"
 #include "util.h"
 
-struct mem {
-	unsigned char *p;
-	size_t n;
-};
-
-static int mem_sink(void *ctx, const void *buf, size_t n)
-{
-	struct mem *m = ctx;
-	m->p = realloc(m->p, m->n + n);
-	if (!m->p)
-		abort();
-	memcpy(m->p + m->n, buf, n);
-	m->n += n;
-	return 0;
-}
 
 static void check_entries(const struct spec *s)
 {
@@ -64,8 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			total += s.e[i].size;
 		if (total < (1u << 20)) {
 			struct ostream os;
-			struct mem m = { 0 };
-			if (os_init(&os, size & 1, mem_sink, &m))
+			struct membuf m = { 0 };
+			if (os_init(&os, size & 1, membuf_sink, &m))
 				abort();
 			if (!archive_write(&s, 0, &os)) {
 				if (os_finish(&os))

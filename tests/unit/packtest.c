@@ -124,21 +124,12 @@ char *pt_write_ko(const char *dir, const char *rel, const char *info, size_t len
 	return path;
 }
 
-int pt_mem_sink(void *ctx, const void *buf, size_t n)
-{
-	struct membuf *m = ctx;
-	m->p = xrealloc(m->p, m->n + n);
-	memcpy(m->p + m->n, buf, n);
-	m->n += n;
-	return 0;
-}
-
 int pt_build(struct spec *s, uint32_t mtime, int gzip, struct membuf *out)
 {
 	struct ostream os;
 	out->p = NULL;
 	out->n = 0;
-	if (spec_finish(s) || os_init(&os, gzip, pt_mem_sink, out))
+	if (spec_finish(s) || os_init(&os, gzip, membuf_sink, out))
 		return -1;
 	if (archive_write(s, mtime, &os)) {
 		os_abort(&os);

@@ -7,11 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "spec.h"
-
-struct membuf {
-	unsigned char *p;
-	size_t n;
-};
+#include "stream.h"	/* struct membuf, membuf_sink */
 
 /* A fresh directory under $TMPDIR, removed with everything in it at exit. */
 char *pt_tmpdir(void);
@@ -23,8 +19,6 @@ char *pt_write(const char *dir, const char *rel, const void *data, long len);
 size_t pt_ko_image(unsigned char *buf, const char *info, size_t len);
 /* Write such a module to dir/rel (gzip-compressed when gz); returns the path. */
 char *pt_write_ko(const char *dir, const char *rel, const char *info, size_t len, int gz);
-/* Sink appending to a membuf. */
-int pt_mem_sink(void *ctx, const void *buf, size_t n);
 /* spec_finish + archive_write into memory. 0 or -1. */
 int pt_build(struct spec *s, uint32_t mtime, int gzip, struct membuf *out);
 /* Parse spec text (as file fname) into a fresh spec with the given module dirs; returns
