@@ -202,8 +202,8 @@ fi
 
 # run_ns NAME CONF [CMDLINE...]: init as PID 1 of a new namespace with config CONF. In
 # the namespace /dev is a tmpfs whose kmsg is a plain file (init's log, then in $LOG),
-# and printk_devkmsg is a file too, so the host's kernel log and settings stay
-# untouched. A process started before init (PRE, a shell command) becomes init's
+# and printk_devkmsg and threads-max are files too (THREADS_MAX: the latter's value), so
+# the host's kernel log and settings stay untouched. A process started before init (PRE, a shell command) becomes init's
 # child without being a service: an orphan to reap. Sets ST to unshare's status.
 run_ns() {
 	local name=$1 conf=$2
@@ -211,15 +211,17 @@ run_ns() {
 	LOG=$T_TMP/$name.log
 	: >"$LOG"
 	echo ratelimit >"$T_TMP/devkmsg"
+	echo "${THREADS_MAX:-100000}" >"$T_TMP/threads-max"
 	# (stderr of the group: bash's "Hangup" notice when unshare dies of the signal)
 	{
 		DVM_CMDLINE="dvm.conf=$conf $*" timeout 30 unshare -fpm --mount-proc sh -c '
 			mount -t tmpfs none /dev && touch /dev/kmsg &&
 			mknod -m 666 /dev/null c 1 3 &&
 			mount --bind "$1" /dev/kmsg &&
-			mount --bind "$2" /proc/sys/kernel/printk_devkmsg || exit 99
+			mount --bind "$2" /proc/sys/kernel/printk_devkmsg &&
+			mount --bind "$5" /proc/sys/kernel/threads-max || exit 99
 			eval "$3"
-			exec "$4" init' sh "$LOG" "$T_TMP/devkmsg" "${PRE:-}" "$DVM" >"$T_TMP/$name.out" 2>&1
+			exec "$4" init' sh "$LOG" "$T_TMP/devkmsg" "${PRE:-}" "$DVM" "$T_TMP/threads-max" >"$T_TMP/$name.out" 2>&1
 		ST=$?
 	} 2>/dev/null
 }
@@ -253,6 +255,21 @@ log_has ns_poweroff_orphans "init: reaped pid "
 [ "$(head -n1 "$T_TMP/devkmsg")" = on ] && pass ns_printk_devkmsg || fail ns_printk_devkmsg "$(cat "$T_TMP/devkmsg")"
 [ "$(cat /proc/sys/kernel/printk_devkmsg)" = "$devkmsg_host" ] && pass ns_host_untouched ||
 	fail ns_host_untouched "host printk_devkmsg changed"
+
+# a small VM's kernel.threads-max (20 at 8 MiB): init raises it to 64; a large one
+# (the default 100000 above, as any host's) it leaves alone
+printf '%s\n' 'service idle sleep inf' 'task bye poweroff' >"$T_TMP/ns8.conf"
+THREADS_MAX=20 run_ns ns_threads "$T_TMP/ns8.conf"
+log_has ns_threads_raised "init: kernel.threads-max 20 (the kernel's default for this RAM) raised to 64"
+[ "$(cat "$T_TMP/threads-max")" = 64 ] && pass ns_threads_written ||
+	fail ns_threads_written "threads-max holds '$(cat "$T_TMP/threads-max")'"
+[ "$(cat /proc/sys/kernel/threads-max)" -ge 64 ] && pass ns_threads_host_untouched ||
+	fail ns_threads_host_untouched "$(cat /proc/sys/kernel/threads-max)"
+if grep -q "threads-max" "$T_TMP/ns_poweroff.log"; then
+	fail ns_threads_large_left_alone "$(grep threads-max "$T_TMP/ns_poweroff.log")"
+else
+	pass ns_threads_large_left_alone
+fi
 
 printf '%s\n' 'service idle sleep inf' 'task bye reboot' >"$T_TMP/ns2.conf"
 run_ns ns_reboot "$T_TMP/ns2.conf"
