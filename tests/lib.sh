@@ -37,3 +37,14 @@ mkimage() {
 	  le 0 24; le "${6:-0x644d5241}" 4; le 0x40 4; } >"$1"
 	truncate -s "$2" "$1"
 }
+
+# uio_map ROOT DEV M NAME ADDR SIZE: map M of the fake UIO device uioDEV under ROOT (a
+# DVM_UIO_ROOT tree) as sysfs shows it: name, addr and size as 0x%016x, offset 0
+uio_map() {
+	local d=$1/sys/class/uio/uio$2/maps/map$3
+	mkdir -p "$d"
+	echo "$4" >"$d/name"
+	printf '0x%016x\n' "$5" >"$d/addr"
+	printf '0x%016x\n' "$6" >"$d/size"
+	echo 0x0 >"$d/offset"
+}

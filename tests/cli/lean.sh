@@ -46,22 +46,14 @@ done
 
 # --- uio_blk: self-pipe, sync engine, pid lock file ------------------------------------
 R=$T_TMP/blk
-mkmap() { # mkmap ROOT M NAME ADDR SIZE
-	local d=$1/sys/class/uio/uio0/maps/map$2
-	mkdir -p "$d"
-	echo "$3" >"$d/name"
-	printf '0x%016x\n' "$4" >"$d/addr"
-	printf '0x%016x\n' "$5" >"$d/size"
-	echo 0x0 >"$d/offset"
-}
 blk_tree() { # blk_tree ROOT: the UIO device "blk" with its five maps, and a disk
 	mkdir -p "$1/sys/class/uio/uio0" "$1/dev"
 	echo blk >"$1/sys/class/uio/uio0/name"
-	mkmap "$1" 0 notify $((0x100000)) 4096
-	mkmap "$1" 1 info $((0x101000)) 4096
-	mkmap "$1" 2 req $((0x102000)) 4096
-	mkmap "$1" 3 resp $((0x103000)) 4096
-	mkmap "$1" 4 data $((0x104000)) 65536
+	uio_map "$1" 0 0 notify $((0x100000)) 4096
+	uio_map "$1" 0 1 info $((0x101000)) 4096
+	uio_map "$1" 0 2 req $((0x102000)) 4096
+	uio_map "$1" 0 3 resp $((0x103000)) 4096
+	uio_map "$1" 0 4 data $((0x104000)) 65536
 	mkfifo "$1/dev/uio0"
 	truncate -s $((0x114000)) "$1/dev/uio0.maps"
 	truncate -s 1M "$1/disk"
@@ -116,29 +108,21 @@ fi
 
 # --- uio_net: self-pipe, in a network namespace of its own (lo stands for the NIC) ------
 N=$T_TMP/net
-nmap() { # DEV M NAME ADDR SIZE
-	local d=$N/sys/class/uio/uio$1/maps/map$2
-	mkdir -p "$d"
-	echo "$4" >"$d/addr"
-	echo "$5" >"$d/size"
-	echo 0x0 >"$d/offset"
-	echo "$3" >"$d/name"
-}
 if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
 	mkdir -p "$N/sys/class/uio/uio3" "$N/sys/class/uio/uio5" "$N/dev"
 	echo net-rx >"$N/sys/class/uio/uio3/name"
 	echo net-tx >"$N/sys/class/uio/uio5/name"
 	mkfifo "$N/dev/uio3" "$N/dev/uio5"
 	truncate -s $((0x50000000)) "$N/dev/uio3.maps" "$N/dev/uio5.maps"
-	nmap 3 0 notify 0x4fc00000 0x1000
-	nmap 3 1 free 0x4fc01000 0x1000
-	nmap 3 2 active 0x4fc02000 0x1000
-	nmap 3 3 data 0x4fd00000 0x10000
-	nmap 5 0 notify 0x4fc10000 0x1000
-	nmap 5 1 free 0x4fc11000 0x1000
-	nmap 5 2 active 0x4fc12000 0x1000
-	nmap 5 3 data0 0x4fe00000 0x10000
-	nmap 5 4 data1 0x4fe10000 0x10000
+	uio_map "$N" 3 0 notify 0x4fc00000 0x1000
+	uio_map "$N" 3 1 free 0x4fc01000 0x1000
+	uio_map "$N" 3 2 active 0x4fc02000 0x1000
+	uio_map "$N" 3 3 data 0x4fd00000 0x10000
+	uio_map "$N" 5 0 notify 0x4fc10000 0x1000
+	uio_map "$N" 5 1 free 0x4fc11000 0x1000
+	uio_map "$N" 5 2 active 0x4fc12000 0x1000
+	uio_map "$N" 5 3 data0 0x4fe00000 0x10000
+	uio_map "$N" 5 4 data1 0x4fe10000 0x10000
 	DVM_UIO_ROOT=$N unshare -n "$NOSYS" "$DVM" uio_net --rx-capacity 128 --tx-capacity 128 \
 		--if lo 2>"$T_TMP/net.log" &
 	net=$!

@@ -47,21 +47,13 @@ expect "uio_blk bad number" 2 dvm uio_blk --capacity 0x1g
 contains "uio_blk bad number named" "--capacity '0x1g': expected a number"
 
 R=$T_TMP/root
-mkmap() { # mkmap M NAME ADDR SIZE
-	local d=$R/sys/class/uio/uio0/maps/map$1
-	mkdir -p "$d"
-	echo "$2" >"$d/name"
-	printf '0x%016x\n' "$3" >"$d/addr"
-	printf '0x%016x\n' "$4" >"$d/size"
-	echo 0x0 >"$d/offset"
-}
 mkdir -p "$R/sys/class/uio/uio0" "$R/dev"
 echo blk >"$R/sys/class/uio/uio0/name"
-mkmap 0 notify $((0x100000)) 4096
-mkmap 1 info $((0x101000)) 4096
-mkmap 2 req $((0x102000)) 4096
-mkmap 3 resp $((0x103000)) 4096
-mkmap 4 data $((0x104000)) 65536
+uio_map "$R" 0 0 notify $((0x100000)) 4096
+uio_map "$R" 0 1 info $((0x101000)) 4096
+uio_map "$R" 0 2 req $((0x102000)) 4096
+uio_map "$R" 0 3 resp $((0x103000)) 4096
+uio_map "$R" 0 4 data $((0x104000)) 65536
 mkfifo "$R/dev/uio0"
 MAPS=$R/dev/uio0.maps
 truncate -s $((0x114000)) "$MAPS"

@@ -33,14 +33,6 @@ contains net_flag_value_msg "--verbose takes no value"
 # active, data0, data1), maps of one page each except the data.
 R=$T_TMP/root
 export DVM_UIO_ROOT=$R
-map() { # DEV M NAME ADDR SIZE
-	local d=$R/sys/class/uio/uio$1/maps/map$2
-	mkdir -p "$d"
-	echo "$4" >"$d/addr"
-	echo "$5" >"$d/size"
-	echo 0x0 >"$d/offset"
-	[ -n "$3" ] && echo "$3" >"$d/name"
-}
 mkdir -p "$R/sys/class/uio" "$R/dev"
 expect net_no_device 1 dvm uio_net --rx-capacity 8 --tx-capacity 8
 contains net_no_device_msg "no UIO device named 'net-rx'"
@@ -48,17 +40,17 @@ mkdir -p "$R/sys/class/uio/uio3" "$R/sys/class/uio/uio5"
 echo net-rx >"$R/sys/class/uio/uio3/name"
 echo net-tx >"$R/sys/class/uio/uio5/name"
 truncate -s 5M "$R/dev/uio3" "$R/dev/uio5"
-map 3 0 notify 0x4fc00000 0x1000
-map 3 1 free 0x4fc01000 0x1000
-map 3 2 active 0x4fc02000 0x1000
+uio_map "$R" 3 0 notify 0x4fc00000 0x1000
+uio_map "$R" 3 1 free 0x4fc01000 0x1000
+uio_map "$R" 3 2 active 0x4fc02000 0x1000
 expect net_rx_no_data 1 dvm uio_net --rx-capacity 8 --tx-capacity 8
 contains net_rx_no_data_msg "uio3 (net-rx): no map named 'data' (reg-names)"
-map 3 3 data 0x4fd00000 0x10000
-map 5 0 notify 0x4fc10000 0x1000
-map 5 1 free 0x4fc11000 0x1000
-map 5 2 active 0x4fc12000 0x1000
-map 5 3 data0 0x4fe00000 0x10000
-map 5 4 data1 0x4fe10000 0x10000
+uio_map "$R" 3 3 data 0x4fd00000 0x10000
+uio_map "$R" 5 0 notify 0x4fc10000 0x1000
+uio_map "$R" 5 1 free 0x4fc11000 0x1000
+uio_map "$R" 5 2 active 0x4fc12000 0x1000
+uio_map "$R" 5 3 data0 0x4fe00000 0x10000
+uio_map "$R" 5 4 data1 0x4fe10000 0x10000
 expect net_no_caps 1 dvm uio_net --if eth0
 contains net_no_caps_msg "--rx-capacity and --tx-capacity are required"
 expect net_cap_too_big_for_map 1 dvm uio_net --rx-capacity 256 --tx-capacity 8
