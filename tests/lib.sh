@@ -48,3 +48,18 @@ uio_map() {
 	printf '0x%016x\n' "$6" >"$d/size"
 	echo 0x0 >"$d/offset"
 }
+
+# blk_uio_tree ROOT: under ROOT, the UIO device uio0 "blk" with dvm's five block maps
+# (notify info req resp data), its /dev/uio0 (a FIFO: reads block like the real one) and
+# the file /dev/uio0.maps that stands for its mappings
+blk_uio_tree() {
+	mkdir -p "$1/sys/class/uio/uio0" "$1/dev"
+	echo blk >"$1/sys/class/uio/uio0/name"
+	uio_map "$1" 0 0 notify $((0x100000)) 4096
+	uio_map "$1" 0 1 info $((0x101000)) 4096
+	uio_map "$1" 0 2 req $((0x102000)) 4096
+	uio_map "$1" 0 3 resp $((0x103000)) 4096
+	uio_map "$1" 0 4 data $((0x104000)) 65536
+	mkfifo "$1/dev/uio0"
+	truncate -s $((0x114000)) "$1/dev/uio0.maps"
+}

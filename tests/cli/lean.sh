@@ -46,16 +46,8 @@ done
 
 # --- uio_blk: self-pipe, sync engine, pid lock file ------------------------------------
 R=$T_TMP/blk
-blk_tree() { # blk_tree ROOT: the UIO device "blk" with its five maps, and a disk
-	mkdir -p "$1/sys/class/uio/uio0" "$1/dev"
-	echo blk >"$1/sys/class/uio/uio0/name"
-	uio_map "$1" 0 0 notify $((0x100000)) 4096
-	uio_map "$1" 0 1 info $((0x101000)) 4096
-	uio_map "$1" 0 2 req $((0x102000)) 4096
-	uio_map "$1" 0 3 resp $((0x103000)) 4096
-	uio_map "$1" 0 4 data $((0x104000)) 65536
-	mkfifo "$1/dev/uio0"
-	truncate -s $((0x114000)) "$1/dev/uio0.maps"
+blk_tree() { # blk_tree ROOT: the UIO device "blk" (tests/lib.sh), and a disk
+	blk_uio_tree "$1"
 	truncate -s 1M "$1/disk"
 }
 blk_tree "$R"

@@ -47,16 +47,8 @@ expect "uio_blk bad number" 2 dvm uio_blk --capacity 0x1g
 contains "uio_blk bad number named" "--capacity '0x1g': expected a number"
 
 R=$T_TMP/root
-mkdir -p "$R/sys/class/uio/uio0" "$R/dev"
-echo blk >"$R/sys/class/uio/uio0/name"
-uio_map "$R" 0 0 notify $((0x100000)) 4096
-uio_map "$R" 0 1 info $((0x101000)) 4096
-uio_map "$R" 0 2 req $((0x102000)) 4096
-uio_map "$R" 0 3 resp $((0x103000)) 4096
-uio_map "$R" 0 4 data $((0x104000)) 65536
-mkfifo "$R/dev/uio0"
+blk_uio_tree "$R"
 MAPS=$R/dev/uio0.maps
-truncate -s $((0x114000)) "$MAPS"
 truncate -s 1M "$T_TMP/disk"
 
 # DVM_UIO_ROOT: the default /dev/vda, and any --device /dev/..., is looked for under the
