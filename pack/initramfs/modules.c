@@ -134,20 +134,30 @@ static int walk(struct deptree *t, const char *dir)
 	return r;
 }
 
+/* DIR/NAME of a modules tree into *out (NUL-terminated), NULL when the tree has none;
+ * -1 (reported) when it exists but cannot be read. */
+static int read_optional(const struct deptree *t, const char *name, size_t max, char **out)
+{
+	char *path = xasprintf("%s/%s", t->dir, name);
+
+	*out = read_file(path, max, NULL);
+	if (!*out && errno != ENOENT) {
+		perr("cannot read %s: %s", path, input_error());
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
 static int index_tree(struct deptree *t)
 {
 	if (t->indexed)
 		return 0;
 	if (walk(t, t->dir))
 		return -1;
-	char *dep = xasprintf("%s/modules.dep", t->dir);
-	t->depfile = read_file(dep, 64u << 20, NULL);
-	if (!t->depfile && errno != ENOENT) {
-		perr("cannot read %s: %s", dep, input_error());
-		free(dep);
+	if (read_optional(t, "modules.dep", 64u << 20, &t->depfile))
 		return -1;
-	}
-	free(dep);
 	t->indexed = 1;
 	return 0;
 }
@@ -458,14 +468,8 @@ static int read_builtin(struct deptree *t)
 {
 	if (t->builtin_read)
 		return 0;
-	char *path = xasprintf("%s/modules.builtin", t->dir);
-	t->builtin = read_file(path, 16u << 20, NULL);
-	if (!t->builtin && errno != ENOENT) {
-		perr("cannot read %s: %s", path, input_error());
-		free(path);
+	if (read_optional(t, "modules.builtin", 16u << 20, &t->builtin))
 		return -1;
-	}
-	free(path);
 	t->builtin_read = 1;
 	return 0;
 }
