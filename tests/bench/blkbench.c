@@ -235,6 +235,22 @@ static char *drv_argv[64];   /* the uio_blk command line init started */
 static pid_t drv_pid;        /* the running uio_blk, once known */
 static int drv_ours;         /* started by us (we reap it), not by init */
 
+/* /proc/PID/WHAT into buf (NUL-terminated); its length, or -1 when unreadable. */
+static long read_proc(const char *pid, const char *what, char *buf, size_t size)
+{
+	char path[64];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%.20s/%s", pid, what);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return (long)n;
+}
+
 /* The uio_blk that init started: its pid (0 when none); its command line is kept. */
 static pid_t find_driver(void)
 {
@@ -243,30 +259,19 @@ static pid_t find_driver(void)
 	pid_t pid = 0;
 
 	while (d && !pid && (de = readdir(d))) {
-		char path[64], buf[4096];
-		FILE *f;
-		size_t n;
+		char buf[4096];
+		long n;
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%.20s/comm", de->d_name);
-		if (!(f = fopen(path, "r")))
+		if (read_proc(de->d_name, "comm", buf, sizeof(buf)) < 0 || strcmp(buf, "uio_blk\n"))
 			continue;
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[n] = 0;
-		if (strcmp(buf, "uio_blk\n"))
+		if ((n = read_proc(de->d_name, "cmdline", buf, sizeof(buf))) < 0)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%.20s/cmdline", de->d_name);
-		if (!(f = fopen(path, "r")))
-			continue;
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[n] = 0;
 		if (!drv_argv[0]) {
 			int k = 0;
 
-			for (size_t i = 0; i < n && k < 62; i += strlen(buf + i) + 1)
+			for (long i = 0; i < n && k < 62; i += (long)strlen(buf + i) + 1)
 				drv_argv[k++] = strdup(buf + i);
 			drv_argv[k] = 0;
 		}
