@@ -18,11 +18,13 @@ CAP=128
 ROUNDS=${BENCH_ROUNDS:-5}
 # BENCH_DRIVER_ARGS: more uio_blk options, e.g. "--sync" or "--chunk 64"
 
-# BENCH_ZC=1: dvm_uio, and the data regions as reserved memory without no-map, so that
-# uio_blk runs zero-copy (docs/uio_blk.md); otherwise uio_pdrv_genirq and the copy
+# Zero-copy by default: dvm_uio, and the data regions as reserved memory without no-map,
+# so that uio_blk transfers straight to and from them (docs/uio_blk.md). BENCH_ZC=0:
+# uio_pdrv_genirq and the bounce copy.
 UIO_MOD=uio_pdrv_genirq SPEC=tests/bench/blk-bench.spec ZC_ARGS=
-if [ "${BENCH_ZC:-0}" = 1 ]; then
+if [ "${BENCH_ZC:-1}" = 1 ]; then
 	UIO_MOD=dvm_uio SPEC=tests/bench/blk-bench-zc.spec ZC_ARGS="--zc-data 3"
+	need_dvm_uio
 fi
 cat >"$T_TMP/dvm.conf" <<CONF
 module $UIO_MOD of_id=generic-uio
@@ -42,7 +44,8 @@ BENCH_DVM="$BENCH_DVM" BLKBENCH="$B/blkbench" BLKBENCH_CONF="$T_TMP/blkbench.con
 # The simulator plays the virtualiser, which seL4 notifies at once: in the bench it
 # spins while it waits for the guest instead of napping (the e2e tests' 10-100 us naps
 # were most of a depth-1 request's round trip; docs/testing.md, "Bench results").
-export VMM_SIM_SPIN_US=${VMM_SIM_SPIN_US:-1000000}
+# It spins in the SCHED_IDLE class, on what QEMU's threads leave of the 2 cores.
+export VMM_SIM_SPIN_US=${VMM_SIM_SPIN_US:-1000000} VMM_SIM_SCHED_IDLE=${VMM_SIM_SCHED_IDLE:-1}
 # the host's load goes with the figures: other work on the 2 cores moves them
 echo "bench: host load before:$(uptime | sed 's/.*load/ load/')"
 "$VMM_SIM" blk "${VMM_KERNEL_ARGS[@]}" --initrd "$T_TMP/bench.cpio.gz" --capacity $CAP \

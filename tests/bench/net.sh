@@ -9,9 +9,9 @@
 #   the rounds' spread. Each figure is bounded (guest and host); the whole run takes
 #   about 5 s + ROUNDS x 28 s at the defaults (docs/testing.md), and a phase that
 #   overruns its bound fails the run; --timeout below is the sum of the bounds.
-#   BENCH_ZC=1: dvm_uio, and the RX and TX data regions reserved without no-map, so that
+#   By default dvm_uio, and the RX and TX data regions reserved without no-map, so that
 #   uio_net's copies go through page-backed, cacheable maps (docs/uio_net.md "Cacheable
-#   maps"); otherwise uio_pdrv_genirq and Device-memory maps.
+#   maps"); BENCH_ZC=0: uio_pdrv_genirq and Device-memory maps.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -21,7 +21,7 @@ ROUNDS=${NET_BENCH_ROUNDS:-3}
 LOG=${NET_BENCH_LOG:-$T_TMP/net-bench.log}
 
 UIO_MOD=uio_pdrv_genirq SPEC=tests/bench/net-bench.spec CACHE_ARGS=
-if [ "${BENCH_ZC:-0}" = 1 ]; then
+if [ "${BENCH_ZC:-1}" = 1 ]; then
 	UIO_MOD=dvm_uio SPEC=tests/bench/net-bench-cache.spec CACHE_ARGS="--cached-data rx,tx"
 	need_dvm_uio
 fi

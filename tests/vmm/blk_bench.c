@@ -56,7 +56,7 @@ struct fig {
 	double vcpu_s;          /* CPU time of QEMU's vCPU thread meanwhile */
 	double sim_s, qtest_s;  /* sDDF/null: the simulator's CPU, its qtest round trips */
 	uint64_t irqs, rings;   /* sDDF/null: interrupts injected, doorbell rings */
-	struct gcpu cpu;        /* sDDF/null: the guest's CPU time by kind */
+	struct gcpu cpu;        /* the guest's CPU time by kind */
 	int ok, have_cpu;
 };
 
@@ -440,13 +440,14 @@ static void print_table(const struct pattern *p, int np, unsigned rounds, int ha
 		       iops[S_DIRECT], iops[S_SDDF], iops[S_NULL], busy[S_DIRECT], busy[S_SDDF],
 		       busy[S_NULL]);
 	}
-	printf("guest CPU during the sDDF and null runs (/proc/stat over all rounds, as shares "
-	       "of the wall time; user is mostly uio_blk, kernel includes interrupts):\n");
+	printf("guest CPU per side (/proc/stat over all rounds: shares of the wall time and us per "
+	       "request; user is blkbench direct, mostly uio_blk otherwise; kernel includes "
+	       "interrupts):\n");
 	for (int i = 0; i < np; i++) {
 		printf("  %-9s", p[i].name);
-		for (int s = S_SDDF; s < NSIDES; s++) {
+		for (int s = 0; s < NSIDES; s++) {
 			unsigned long long t[7] = { 0 };
-			double secs = 0;
+			double secs = 0, rq = 0;
 
 			for (unsigned k = 0; k < rounds; k++) {
 				const struct fig *f = &figs[i][s][k];
@@ -456,11 +457,15 @@ static void print_table(const struct pattern *p, int np, unsigned rounds, int ha
 				for (int j = 0; j < 7; j++)
 					t[j] += f->cpu.t[j];
 				secs += f->secs;
+				rq += (double)p[i].ops;
 			}
+			/* ticks are 10 ms: ticks per second is a percentage */
 			if (secs > 0)
-				printf("  %s: user %3.0f%% kernel %3.0f%% idle %3.0f%%", side_name[s],
-				       (double)(t[0] + t[1]) / secs, (double)(t[2] + t[5] + t[6]) / secs,
-				       (double)(t[3] + t[4]) / secs);
+				printf("  %s: user %3.0f%% %3.0fus kernel %3.0f%% %3.0fus idle %3.0f%%",
+				       side_name[s], (double)(t[0] + t[1]) / secs,
+				       (double)(t[0] + t[1]) * 1e4 / rq,
+				       (double)(t[2] + t[5] + t[6]) / secs,
+				       (double)(t[2] + t[5] + t[6]) * 1e4 / rq, (double)(t[3] + t[4]) / secs);
 		}
 		printf("\n");
 	}
@@ -477,6 +482,9 @@ static int pass_side(struct blk_run *r, const struct pattern *p, int np, int sid
 		struct fig one = { 0 };
 		uint64_t ops = p[i].ops / div ? p[i].ops / div : 1;
 
+		struct gcpu c0, c1;
+		int have = div == 1 && guest_cpu(r, &c0);
+
 		if (side == S_DIRECT) {
 			if (!run_direct(r, &p[i], ops, &one))
 				(*missing)++;
@@ -484,15 +492,14 @@ static int pass_side(struct blk_run *r, const struct pattern *p, int np, int sid
 			if (p[i].kind == 'w')
 				disk_reload(r->d);
 		} else {
-			struct gcpu c0, c1;
-			int have = div == 1 && guest_cpu(r, &c0);
-
 			run_sddf(r, &p[i], ops, &one);
-			if (have && guest_cpu(r, &c1)) {
-				for (int j = 0; j < 7; j++)
-					one.cpu.t[j] = c1.t[j] - c0.t[j];
-				one.have_cpu = 1;
-			}
+		}
+		if (have && guest_cpu(r, &c1)) {
+			for (int j = 0; j < 7; j++)
+				one.cpu.t[j] = c1.t[j] - c0.t[j];
+			one.have_cpu = 1;
+		}
+		if (side != S_DIRECT) {
 			if (p[i].kind == 'w' && side == S_SDDF)
 				*bad_tags += check_tags(r);
 			else if (p[i].kind == 'w') /* the null device wrote nothing */
