@@ -45,6 +45,9 @@ const char blk_usage[] =
 	"  --disk SIZE         disk image size (64M)\n"
 	"  --read-only         attach the disk readonly=on: expect read_only, WRITE -> ERR_IO\n"
 	"  --serial STR        virtio-blk serial, expected in storage info (dvm-blk-0)\n"
+	"  --disk-cache MODE   QEMU's cache mode for the disk image: writethrough (default:\n"
+	"                      every write synced to the host's disk) or writeback (the\n"
+	"                      guest's FLUSH does; the bench, see docs/testing.md)\n"
 	"  --opt-io BYTES      virtio-blk opt_io_size (0); expected block_size is\n"
 	"                      max(1, BYTES / 4096) unless --block-size says otherwise\n"
 	"  --block-size N      expected storage-info block_size\n"
@@ -84,6 +87,7 @@ const char blk_usage[] =
 
 struct opts {
 	const char *kernel, *initrd, *append, *console, *log, *serial, *qemu, *dtb, *save_dtb;
+	const char *disk_cache;
 	uint32_t cap, depth;
 	uint64_t data[MAX_REGIONS];
 	int ndata;
@@ -187,7 +191,7 @@ int blk_main(int argc, char **argv)
 {
 	struct opts o = { .cap = 128, .window = 16 << 20, .disk = 64 << 20, .ram = 128 << 10,
 			  .timeout = 180, .stall = 20, .names = 1, .spi = 12, .irq_flags = IRQ_EDGE_RISING, .block_size = -1,
-			  .queue_depth = -1, .serial = "dvm-blk-0", .bad_block = ~0ull };
+			  .queue_depth = -1, .serial = "dvm-blk-0", .disk_cache = "writethrough", .bad_block = ~0ull };
 	static struct shm_win win;
 	static struct blk_virt v;
 	static struct disk d;
@@ -221,6 +225,11 @@ int blk_main(int argc, char **argv)
 		else if (!strcmp(a, "--disk")) o.disk = parse_size(a, need(argc, argv, &i));
 		else if (!strcmp(a, "--read-only")) o.read_only = 1;
 		else if (!strcmp(a, "--serial")) o.serial = need(argc, argv, &i);
+		else if (!strcmp(a, "--disk-cache")) {
+			o.disk_cache = need(argc, argv, &i);
+			if (strcmp(o.disk_cache, "writethrough") && strcmp(o.disk_cache, "writeback"))
+				die("--disk-cache: '%s': writethrough or writeback", o.disk_cache);
+		}
 		else if (!strcmp(a, "--bad-block")) o.bad_block = parse_uint(a, need(argc, argv, &i), ~0ull - 1);
 		else if (!strcmp(a, "--opt-io")) o.opt_io = parse_size(a, need(argc, argv, &i));
 		else if (!strcmp(a, "--block-size")) o.block_size = (int)parse_uint(a, need(argc, argv, &i), 65535);
@@ -352,11 +361,11 @@ int blk_main(int argc, char **argv)
 		write_blkdebug(bdcfg, o.bad_block * (BLK_XFER / 512));
 		if (!o.keep)
 			cleanup_file(bdcfg);
-		argv_add(&cfg.extra, "file=blkdebug:%s:%s,format=raw,if=none,id=vda,cache=writethrough%s",
-			 bdcfg, d.path, o.read_only ? ",readonly=on" : "");
+		argv_add(&cfg.extra, "file=blkdebug:%s:%s,format=raw,if=none,id=vda,cache=%s%s",
+			 bdcfg, d.path, o.disk_cache, o.read_only ? ",readonly=on" : "");
 	} else {
-		argv_add(&cfg.extra, "file=%s,format=raw,if=none,id=vda,cache=writethrough%s",
-			 d.path, o.read_only ? ",readonly=on" : "");
+		argv_add(&cfg.extra, "file=%s,format=raw,if=none,id=vda,cache=%s%s",
+			 d.path, o.disk_cache, o.read_only ? ",readonly=on" : "");
 	}
 	argv_add(&cfg.extra, "-device");
 	if (o.opt_io)
