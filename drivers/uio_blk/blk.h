@@ -96,6 +96,11 @@ struct blk_engine {
 	 * after an event (masked = 1) and the loop re-enables it with irq_enable() (NULL
 	 * in engines without interrupts) before it sleeps. */
 	void (*irq_enable)(struct blk_engine *e);
+	/* Polling while I/O is in flight (NULL in engines that cannot): submit what was
+	 * prepared without waiting; whether a completion waits, so that wait() returns
+	 * without sleeping. Both without a system call when there is nothing to submit. */
+	void (*flush)(struct blk_engine *e);
+	int (*ready)(struct blk_engine *e);
 	int defer_enable, masked;
 };
 
@@ -188,7 +193,10 @@ void blk_srv_done(struct blk_srv *s, struct blk_io *io);
  * finished answer it may publish); reads the queues, changes nothing. */
 int blk_srv_pending(struct blk_srv *s);
 
-/* Spin for at most us microseconds until blk_srv_pending(); 1 when it became true. */
+/* Spin for at most us microseconds until blk_srv_pending() (BLK_POLL_WORK) or, with
+ * I/O in flight and an engine that can tell, a completion waits (BLK_POLL_DONE); 0 when
+ * the time ran out with neither. */
+enum { BLK_POLL_WORK = 1, BLK_POLL_DONE = 2 };
 int blk_srv_poll(struct blk_srv *s, unsigned us);
 
 /* Requests being served (taken, not yet answered), and I/O slots in use. */

@@ -18,7 +18,7 @@ struct uring_eng {
 	struct blk_engine e;
 	struct uring u;
 	int dev, uio, sig;
-	int fixed, irq_armed, sig_armed, enable_failed;
+	int fixed, irq_armed, sig_armed, enable_failed, flush_failed;
 	struct blk_notify *n;
 	uint32_t irq_count;
 	int32_t one;
@@ -154,6 +154,21 @@ static void uring_irq_enable(struct blk_engine *e)
 	e->masked = 0;
 }
 
+static void uring_flush(struct blk_engine *e)
+{
+	struct uring_eng *g = (struct uring_eng *)e;
+	int r = uring_enter(&g->u, 0);
+
+	/* Not fatal here: the next wait() submits them again and reports the error. */
+	if (r && !g->flush_failed++)
+		warn("io_uring_enter (submit): %s", strerror(-r));
+}
+
+static int uring_ready(struct blk_engine *e)
+{
+	return uring_cqe(&((struct uring_eng *)e)->u) != NULL;
+}
+
 static void uring_notify(struct blk_engine *e)
 {
 	blk_notify_peer(((struct uring_eng *)e)->n);
@@ -180,6 +195,8 @@ struct blk_engine *blk_uring_new(int dev_fd, int uio_fd, int sig_fd, struct blk_
 	g->e.wait = uring_wait;
 	g->e.notify = uring_notify;
 	g->e.irq_enable = uring_irq_enable;
+	g->e.flush = uring_flush;
+	g->e.ready = uring_ready;
 	g->dev = dev_fd;
 	g->uio = uio_fd;
 	g->sig = sig_fd;

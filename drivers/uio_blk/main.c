@@ -302,18 +302,29 @@ int uio_blk_main(int argc, char **argv)
 				     blk_srv_busy(&srv));
 			break;
 		}
-		if (irqe->masked && !blk_srv_inflight(&srv)) {
-			/* Idle with the interrupt still disabled since the last event
-			 * (NAPI-style): work that arrives within --poll-us is served without
-			 * one. While device I/O is in flight its completion wakes us, so the
-			 * interrupt stays off then. */
-			if (!srv.stopping && blk_srv_poll(&srv, (unsigned)a.poll_us))
+		if (irqe->masked && !srv.stopping) {
+			/* The interrupt is still disabled since the last event (NAPI-style):
+			 * for up to --poll-us, look at the request queue and, with device I/O
+			 * in flight, at the completions, instead of sleeping; work that comes
+			 * meanwhile is served without an interrupt or a wake-up. */
+			int io = blk_srv_inflight(&srv) > 0, r = 0;
+
+			if (io && eng->flush)
+				eng->flush(eng); /* what kick() started goes to the device now */
+			if (!io || eng->ready)
+				r = blk_srv_poll(&srv, (unsigned)a.poll_us);
+			if (r == BLK_POLL_WORK)
 				continue;
-			irqe->irq_enable(irqe);
-			/* Look once more after enabling: work published just before is served
-			 * now, not after the next notification. */
-			if (blk_srv_pending(&srv))
-				continue;
+			if (!r && !io) {
+				irqe->irq_enable(irqe);
+				/* Look once more after enabling: work published just before is
+				 * served now, not after the next notification. */
+				if (blk_srv_pending(&srv))
+					continue;
+			}
+			/* A completion waits (wait() returns at once), or the time ran out
+			 * with I/O in flight: its completion wakes us, the interrupt stays
+			 * off until the device is idle. */
 		}
 		ev = eng->wait(eng, &srv);
 		if (ev < 0) {

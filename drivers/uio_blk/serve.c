@@ -349,19 +349,27 @@ int blk_srv_pending(struct blk_srv *s)
 	       s->ntaken < room;
 }
 
+static int poll_once(struct blk_srv *s, int io)
+{
+	if (blk_srv_pending(s))
+		return BLK_POLL_WORK;
+	return io && s->eng->ready(s->eng) ? BLK_POLL_DONE : 0;
+}
+
 int blk_srv_poll(struct blk_srv *s, unsigned us)
 {
 	struct timespec t0, t;
 	int64_t ns = (int64_t)us * 1000;
+	int io = blk_srv_inflight(s) && s->eng->ready, r;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (unsigned i = 1;; i++) {
-		if (blk_srv_pending(s))
-			return 1;
+		if ((r = poll_once(s, io)))
+			return r;
 		if (!(i & 7)) {
 			clock_gettime(CLOCK_MONOTONIC, &t);
 			if ((t.tv_sec - t0.tv_sec) * 1000000000ll + (t.tv_nsec - t0.tv_nsec) >= ns)
-				return blk_srv_pending(s);
+				return poll_once(s, io);
 		}
 	}
 }

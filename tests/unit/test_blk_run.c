@@ -592,8 +592,10 @@ static void spin_us(int us)
 }
 
 /* Requests arriving just as polling ends (200 us after the last answer, give or take
- * 150): each is answered, so no wake-up is lost between the end of polling, the
- * re-enable and the sleep. Both engines. */
+ * 150), one at a time or in bursts of up to three spaced a few microseconds apart, so
+ * that some arrive while I/O is in flight (polled for completions too, io_uring): each
+ * is answered, so no wake-up is lost between the end of polling, the re-enable and the
+ * sleep. Both engines. */
 static void poll_boundary(const char *engine)
 {
 	blk_resp_t r;
@@ -603,21 +605,28 @@ static void poll_boundary(const char *engine)
 	vm_start("--capacity", "64", "--poll-us", "200", engine, (char *)0);
 	CHECK(ready(5000));
 	srand(4321);
-	for (int i = 0; i < 300; i++) {
-		int64_t end;
+	for (int i = 0; i < 300;) {
+		int n = 1 + rand() % 3;
 
 		spin_us(50 + rand() % 300);
-		CHECK(!peer_push(&V.shm, BLK_REQ_READ, DATA0 + (i % 16) * BS, (uint64_t)i, 1,
-				 (uint32_t)i));
-		model_raise();
-		end = now_ms() + 3000;
-		while (peer_pop(&V.shm, &r) && now_ms() < end)
-			model_sync();
-		if (now_ms() >= end) {
-			check_fail(__FILE__, __LINE__, "request %d never answered (lost wake-up)", i);
-			return;
+		for (int k = 0; k < n; k++) {
+			if (k)
+				spin_us(rand() % 20);
+			CHECK(!peer_push(&V.shm, BLK_REQ_READ, DATA0 + ((i + k) % 16) * BS,
+					 (uint64_t)(i + k), 1, (uint32_t)(i + k)));
+			model_raise();
 		}
-		CHECK_INT(r.id, i);
+		for (int k = 0; k < n; k++, i++) {
+			int64_t end = now_ms() + 3000;
+
+			while (peer_pop(&V.shm, &r) && now_ms() < end)
+				model_sync();
+			if (now_ms() >= end) {
+				check_fail(__FILE__, __LINE__, "request %d never answered (lost wake-up)", i);
+				return;
+			}
+			CHECK_INT(r.id, i);
+		}
 	}
 	kill(V.pid, SIGTERM);
 	CHECK_INT(vm_wait(5000), 0);
