@@ -48,7 +48,10 @@ BENCH_DVM="$BENCH_DVM" BLKBENCH="$B/blkbench" BLKBENCH_CONF="$T_TMP/blkbench.con
 # disk image is write-back cached on the host (as a disk's volatile write cache: the
 # guest's FLUSH makes data durable): write-through synced every write to the host's own
 # disk, whose flushes then paced the write figures on both sides (docs/testing.md).
+# QEMU's vCPU thread runs alone on one host CPU, its device threads and the simulator
+# on the other (VMM_SIM_PIN).
 export VMM_SIM_SPIN_US=${VMM_SIM_SPIN_US:-1000000} VMM_SIM_SCHED_IDLE=${VMM_SIM_SCHED_IDLE:-1}
+export VMM_SIM_PIN=${VMM_SIM_PIN:-1}
 # the host's load goes with the figures: other work on the 2 cores moves them
 echo "bench: host load before:$(uptime | sed 's/.*load/ load/')"
 "$VMM_SIM" blk "${VMM_KERNEL_ARGS[@]}" --initrd "$T_TMP/bench.cpio.gz" --capacity $CAP \

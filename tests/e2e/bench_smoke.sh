@@ -5,8 +5,8 @@
 # kind: random, sequential, write; depth 1 and 4), in its default zero-copy mode. The
 # simulator's own checks come out as PASS lines (every request answered once, every sDDF
 # WRITE in the image, the image equal to the model); here, that the table has every
-# pattern on all three sides with its ratios, and the guest's CPU on every side, and that
-# the data regions did run zero-copy.
+# pattern on all three sides with its ratios, and the guest's CPU on every side, the
+# guest's and the host's state, and that the data regions did run zero-copy.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/e2e/lib.sh
@@ -36,6 +36,7 @@ for p in q1 q4 s w; do
 	has "bench: $p: the guest's CPU on every side" "^  $p +direct: user .* sDDF: user .* null: user "
 done
 has "bench: the guest's Meltdown state and command line" "^guest: meltdown="
+has "bench: how QEMU's threads were placed on the host's CPUs" "^host: (QEMU's vCPU thread pinned to host CPU [0-9]+|not pinned)"
 if grep -q "data region 0 (.*): zero-copy" "$log" && ! grep -q "data region [0-9]* (.*): copy" "$log"; then
 	pass "bench: zero-copy by default: every data region zero-copy"
 else

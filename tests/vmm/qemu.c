@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -589,17 +590,20 @@ static uint64_t thread_ns(const char *dir)
 	return (ut + st) * (1000000000ull / (unsigned long long)sysconf(_SC_CLK_TCK));
 }
 
-uint64_t vm_vcpu_ns(struct vm *v)
+/* Call fn(dir, comm, ctx) for each thread of QEMU (dir: /proc/PID/task/TID, comm
+ * without its newline) until it returns non-zero, which is returned; 0 otherwise. */
+static int each_thread(struct vm *v, int (*fn)(const char *dir, const char *comm, void *ctx),
+		       void *ctx)
 {
 	char dir[64], path[400], comm[64];
 	struct dirent *de;
-	uint64_t ns = 0;
+	int r = 0;
 	DIR *d;
 
 	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)v->pid);
 	if (!v->pid || !(d = opendir(dir)))
 		return 0;
-	while ((de = readdir(d))) {
+	while (!r && (de = readdir(d))) {
 		FILE *f;
 		int ok;
 
@@ -608,14 +612,76 @@ uint64_t vm_vcpu_ns(struct vm *v)
 		snprintf(path, sizeof(path), "%s/%s/comm", dir, de->d_name);
 		if (!(f = fopen(path, "r")))
 			continue;
-		ok = fgets(comm, sizeof(comm), f) && !strncmp(comm, "CPU 0/", 6);
+		ok = fgets(comm, sizeof(comm), f) != 0;
 		fclose(f);
-		if (ok) {
-			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-			ns = thread_ns(path);
-			break;
-		}
+		if (!ok)
+			continue;
+		comm[strcspn(comm, "\n")] = 0;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		r = fn(path, comm, ctx);
 	}
 	closedir(d);
+	return r;
+}
+
+static int vcpu_ns(const char *dir, const char *comm, void *ctx)
+{
+	if (strncmp(comm, "CPU 0/", 6))
+		return 0;
+	*(uint64_t *)ctx = thread_ns(dir);
+	return 1;
+}
+
+uint64_t vm_vcpu_ns(struct vm *v)
+{
+	uint64_t ns = 0;
+
+	each_thread(v, vcpu_ns, &ns);
 	return ns;
+}
+
+struct pin {
+	cpu_set_t vcpu, rest;
+	int nvcpu, err;
+};
+
+static int pin_one(const char *dir, const char *comm, void *ctx)
+{
+	struct pin *p = ctx;
+	int vcpu = !strncmp(comm, "CPU ", 4);
+	pid_t tid = (pid_t)atoi(strrchr(dir, '/') + 1);
+
+	if (sched_setaffinity(tid, sizeof(cpu_set_t), vcpu ? &p->vcpu : &p->rest) && errno != ESRCH)
+		p->err = errno;
+	p->nvcpu += vcpu;
+	return 0;
+}
+
+int vm_pin(struct vm *v, int *cpu_vcpu, int *cpu_rest)
+{
+	struct pin p = { .err = 0 };
+	cpu_set_t have;
+	int c[2], n = 0;
+
+	if (sched_getaffinity(0, sizeof(have), &have))
+		return -errno;
+	for (int i = 0; i < CPU_SETSIZE && n < 2; i++)
+		if (CPU_ISSET(i, &have))
+			c[n++] = i;
+	if (n < 2)
+		return -ERANGE;
+	CPU_ZERO(&p.vcpu);
+	CPU_ZERO(&p.rest);
+	CPU_SET(c[0], &p.vcpu);
+	CPU_SET(c[1], &p.rest);
+	each_thread(v, pin_one, &p);
+	if (!p.err && sched_setaffinity(0, sizeof(cpu_set_t), &p.rest))
+		p.err = errno;
+	if (p.err)
+		return -p.err;
+	if (!p.nvcpu)
+		return -ENOENT;
+	*cpu_vcpu = c[0];
+	*cpu_rest = c[1];
+	return 0;
 }

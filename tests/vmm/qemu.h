@@ -109,6 +109,12 @@ int console_find(int log_fd, const char *needle, char *buf, size_t n);
  * wall time is the guest's CPU load. */
 uint64_t vm_vcpu_ns(struct vm *v);
 
+/* Pin QEMU's vCPU threads to the first CPU this process may use, and QEMU's other
+ * threads (device emulation, I/O workers; the ones they create later inherit it) and
+ * the calling process to the second. 0 (*cpu_vcpu, *cpu_rest set), or -errno: -ERANGE
+ * with fewer than two CPUs, -ENOENT when no vCPU thread was found. */
+int vm_pin(struct vm *v, int *cpu_vcpu, int *cpu_rest);
+
 /* Describe a wait status ("exit 1", "signal 9"). */
 const char *status_str(int status);
 
