@@ -138,7 +138,9 @@ st=$?
 # --- killall: victims are copies of the host's sleep under names of our own -----------
 V=dvmkt$$		# short: the whole name fits in comm (15 characters)
 cp "$(command -v sleep)" "$T_TMP/$V"
-victim() { "$T_TMP/$V" 30 & VPID=$!; running $VPID "$V 30"; }
+# every signal at its default action: a suite started with SIGHUP ignored (nohup) passes
+# that on, and the HUP victim would live on
+victim() { env --default-signal "$T_TMP/$V" 30 & VPID=$!; running $VPID "$V 30"; }
 waitfor() { # NAME PID WANT_STATUS
 	local st
 	{
