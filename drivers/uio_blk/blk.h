@@ -20,6 +20,7 @@
 #define BLK_MAX_REGIONS 16
 #define BLK_MAX_DEPTH 256
 #define BLK_POLL_US_DEFAULT 300 /* --poll-us: see docs/uio_blk.md "Polling" */
+#define BLK_POLL_IO_US_DEFAULT 20 /* --poll-io-us: idem */
 #define BLK_STR_(x) #x
 #define BLK_STR(x) BLK_STR_(x)
 

@@ -34,6 +34,8 @@ bad "depth 0" "--depth '0': expected a number from 1 to 256" --capacity 64 --dep
 bad "depth 257" "--depth '257': expected a number from 1 to 256" --capacity 64 --depth 257
 bad "chunk 3" "--chunk '3': expected a multiple of 4 from 4 to 16384" --capacity 64 --chunk 3
 bad "chunk 0" "--chunk '0': expected a multiple of 4 from 4 to 16384" --capacity 64 --chunk=0
+bad "poll-us too big" "--poll-us '1000001': expected a number from 0 to 1000000" --capacity 64 --poll-us 1000001
+bad "poll-io-us not a number" "--poll-io-us '20us': expected a number from 0 to 1000000" --capacity 64 --poll-io-us 20us
 bad "empty journal" "--journal '': expected a file path, or none" --capacity 64 --journal ''
 bad "empty device" "--device '': expected a block device or file path" --capacity 64 --device=
 bad "bad notify" "--notify 'ring': expected page, irq-ack or auto" --capacity 64 --notify ring

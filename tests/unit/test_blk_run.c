@@ -593,7 +593,7 @@ static void spin_us(int us)
 
 /* Requests arriving just as polling ends (200 us after the last answer, give or take
  * 150), one at a time or in bursts of up to three spaced a few microseconds apart, so
- * that some arrive while I/O is in flight (polled for completions too, io_uring): each
+ * that some arrive while I/O is in flight (polled for 100 us, io_uring): each
  * is answered, so no wake-up is lost between the end of polling, the re-enable and the
  * sleep. Both engines. */
 static void poll_boundary(const char *engine)
@@ -602,7 +602,7 @@ static void poll_boundary(const char *engine)
 
 	memset(&M, 0, sizeof(M));
 	vm_setup(1, 64);
-	vm_start("--capacity", "64", "--poll-us", "200", engine, (char *)0);
+	vm_start("--capacity", "64", "--poll-us", "200", "--poll-io-us", "100", engine, (char *)0);
 	CHECK(ready(5000));
 	srand(4321);
 	for (int i = 0; i < 300;) {
