@@ -12,7 +12,9 @@
  * "blkbench: ready" and serves commands read from the console (its stdin), one per line:
  *     blkbench NAME [OPS [SEQ]]  run pattern NAME once (OPS requests instead of the
  *                                pattern's) and print its result line
- *     blkbench cpu SEQ           print "blkbench-cpu SEQ: " and the /proc/stat "cpu" line
+ *     blkbench cpu SEQ           print "blkbench-disk SEQ: " and the device's sysfs stat
+ *                                line (requests, merges), then "blkbench-cpu SEQ: " and
+ *                                the /proc/stat "cpu" line
  *     blkbench driver null|real  stop the running uio_blk (SIGTERM: it answers what it
  *                                holds and exits) and start it again with the same
  *                                arguments, from /bin/dvm-bench with --null-device added
@@ -178,7 +180,7 @@ static void run(int fd, uint64_t size, const struct pattern *p, unsigned long lo
 	static struct ring r;
 	static int ready;
 	uint64_t blocks = size / p->bs, seq = 0;
-	unsigned long long submitted = 0, done = 0;
+	unsigned long long submitted = 0, done = 0, sleeps = 0;
 	unsigned inflight = 0, nfree = p->qd, free_slot[MAX_QD];
 	struct timespec t0, t1;
 	unsigned long long cpu0;
@@ -209,6 +211,8 @@ static void run(int fd, uint64_t size, const struct pattern *p, unsigned long lo
 			inflight++;
 			submitted++;
 		}
+		/* a wait that finds nothing ready sleeps: counted, the batching in the line */
+		sleeps += *r.cq_head == __atomic_load_n(r.cq_tail, __ATOMIC_ACQUIRE);
 		ring_enter(&r, 1);
 		while (*r.cq_head != __atomic_load_n(r.cq_tail, __ATOMIC_ACQUIRE)) {
 			c = &r.cqes[*r.cq_head & *r.cq_mask];
@@ -221,11 +225,11 @@ static void run(int fd, uint64_t size, const struct pattern *p, unsigned long lo
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("blkbench: %s bs=%u qd=%u kind=%c ops=%llu usec=%llu cpu_us=%llu seq=%u\n",
-	       p->name, p->bs, p->qd, p->kind, ops,
+	printf("blkbench: %s bs=%u qd=%u kind=%c ops=%llu usec=%llu cpu_us=%llu sleeps=%llu "
+	       "seq=%u\n", p->name, p->bs, p->qd, p->kind, ops,
 	       (unsigned long long)((t1.tv_sec - t0.tv_sec) * 1000000ll +
 				    (t1.tv_nsec - t0.tv_nsec) / 1000),
-	       busy_us() - cpu0, seq_no);
+	       busy_us() - cpu0, sleeps, seq_no);
 	fflush(stdout);
 }
 
@@ -374,12 +378,28 @@ static int open_device(const char *path)
 	return -1;
 }
 
+/* The first line of path into buf ("" when unreadable). */
+static void read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = 0;
+	if (f) {
+		if (!fgets(buf, (int)size, f))
+			buf[0] = 0;
+		fclose(f);
+	}
+}
+
 static void serve(const char *device, struct pattern *p, int np)
 {
-	char line[256], name[64];
+	char line[256], name[64], disk_stat[300];
 	uint64_t size = 0;
 	int fd = open_device(device);
 
+	/* the block layer's counts (requests and merges) of /dev/NAME */
+	snprintf(disk_stat, sizeof(disk_stat), "/sys/class/block/%s/stat",
+		 strrchr(device, '/') ? strrchr(device, '/') + 1 : device);
 	if (fd < 0)
 		die("cannot open %s", device, errno);
 	if (ioctl(fd, BLKGETSIZE64, &size) || !size)
@@ -404,17 +424,15 @@ static void serve(const char *device, struct pattern *p, int np)
 			continue;
 		}
 		if (!strcmp(name, "cpu")) {
-			/* the guest's CPU time by kind, for the simulator's sDDF runs */
-			char stat[256] = "";
-			FILE *f = fopen("/proc/stat", "r");
+			/* the guest's CPU time by kind and the disk's request counts, around
+			 * every run of the simulator's */
+			char stat[256] = "", disk[256] = "";
 			unsigned seq;
 
-			if (f) {
-				if (!fgets(stat, sizeof(stat), f))
-					stat[0] = 0;
-				fclose(f);
-			}
+			read_line("/proc/stat", stat, sizeof(stat));
+			read_line(disk_stat, disk, sizeof(disk));
 			seq = (unsigned)atoi(line + strlen("blkbench cpu"));
+			printf("blkbench-disk %u: %s", seq, disk[0] ? disk : "unavailable\n");
 			printf("blkbench-cpu %u: %s", seq, stat[0] ? stat : "cpu unavailable\n");
 			fflush(stdout);
 			continue;

@@ -148,7 +148,10 @@ int submit_rw(struct blk_run *r, int code, uint64_t blk, uint32_t n, int pref)
 	disk_busy(r->d, write, blk, n, r->epoch);
 	r->recent[r->nrecent++ % 16].blk = blk;
 	r->recent[(r->nrecent - 1) % 16].n = n;
-	blk_enqueue(v, p);
+	if (r->hold && r->nheld < sizeof(r->held) / sizeof(r->held[0]))
+		r->held[r->nheld++] = p;
+	else
+		blk_enqueue(v, p);
 	if (write && !r->readonly && !r->light)
 		disk_write_submitted(r->d, blk, n, p->data ? p->data : buf, p->seq);
 	return 1;

@@ -27,6 +27,11 @@ struct blk_run {
 	int light;               /* bench: no data snapshots, poison, READ checks or model
 				    copies (the bench checks and reloads after each run) */
 	uint64_t *tags;          /* light: per block, the tag of its last WRITE (0: none) */
+	int hold;                /* submit_rw keeps the requests in held[] for the caller to
+				    enqueue (the bench: the client's data first, then the
+				    virtualiser's loop forwards the batch) */
+	unsigned nheld;
+	struct pend *held[256];
 	uint64_t bad_block;      /* QEMU fails I/O touching it (~0: none) */
 	uint32_t last_id;        /* of the last request submitted */
 	int stalled;
