@@ -162,6 +162,7 @@ int uio_blk_main(int argc, char **argv)
 	const char *ename = "io_uring", *notify, *journal, *device;
 	char jpath[128], dpath[256];
 	uint32_t counter;
+	unsigned long long nsleep = 0; /* waits with nothing ready: the batching, in the last line */
 	sigset_t sigs;
 	int ndev = 0, named, rc = 1, busy, sfd = -1;
 
@@ -296,7 +297,6 @@ int uio_blk_main(int argc, char **argv)
 	eng->notify(eng); /* storage info is ready */
 
 	rc = 0;
-	unsigned long long nsleep = 0; /* waits with nothing ready: batching, in the last line */
 	for (;;) {
 		int ev;
 

@@ -520,8 +520,8 @@ static int pass_side(struct blk_run *r, const struct pattern *p, int np, int sid
 	for (int i = 0; i < np; i++) {
 		struct fig one = { 0 };
 		uint64_t ops = p[i].ops / div ? p[i].ops / div : 1;
-
 		struct gcpu c0, c1;
+		/* the guest's CPU and disk counts around the timed runs of every side */
 		int have = div == 1 && guest_cpu(r, &c0);
 
 		if (side == S_DIRECT) {
