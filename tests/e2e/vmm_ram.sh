@@ -41,7 +41,7 @@ for run in $RUNS; do
 	ram=${run%%:*} win=${run#*:} trim=""
 	name=ram-$ram-win-$win
 	pack_args=""
-	case $ram in *K) trim=--trim-dt pack_args=--gzip-modules ;; esac
+	case $ram in *K) trim="--trim-dt --save-dtb $T_TMP/$name.dtb" pack_args=--gzip-modules ;; esac
 	out=$(PACK_ARGS=$pack_args blk_vm "$name" "$CONF" --ram "$ram" --window "$win" --capacity 32 $trim --log "$T_TMP/$name.log" \
 		--data 512K,256K,256K --disk 8M --seed 7 mixed:400 2>&1)
 	rc=$?
@@ -77,6 +77,18 @@ for run in $RUNS; do
 			pass "$name: --trim-dt"
 		else
 			fail "$name: --trim-dt" "no 'removed $((32 - keep + 8)) ... kept $keep' line from vmm-sim"
+		fi
+		# --save-dtb wrote the tree the guest booted with: trimmed, RAM only, /chosen set
+		dts=$(dtc -q -I dtb -O dts "$T_TMP/$name.dtb" 2>&1)
+		got=$(printf '%s\n' "$dts" | grep -c 'virtio_mmio@')
+		if [ "$got" = "$keep" ] && ! printf '%s\n' "$dts" | grep -qE '(pl061|pl031|pcie|fw-cfg|flash)@' &&
+			printf '%s\n' "$dts" | grep -q "reg = <0x00 0x40000000 0x00 $(printf '0x%x' $((kib * 1024)))>" &&
+			printf '%s\n' "$dts" | grep -q 'bootargs = "console=' &&
+			printf '%s\n' "$dts" | grep -q 'linux,initrd-start'; then
+			pass "$name: --save-dtb wrote the booted tree (trimmed, $kib KiB of RAM, /chosen)"
+		else
+			fail "$name: --save-dtb wrote the booted tree (trimmed, $kib KiB of RAM, /chosen)" \
+				"$got virtio_mmio nodes (want $keep); memory and chosen: $(printf '%s\n' "$dts" | grep -E 'memory@|reg = <0x00 0x4000|bootargs' | head -4 | tr '\n' ' ')"
 		fi
 	fi
 	printf '%s\n' "$out" | grep -q "^PASS: $name window: " && pass "$name: window checked" ||

@@ -62,7 +62,8 @@ const char blk_usage[] =
 	"                      RAM check counts them; default 0)\n"
 	"  --dtb FILE          boot with this device tree (e.g. dtc -O dtb rootfs/blk-vm.dts)\n"
 	"                      after checking its UIO nodes are the ones laid out here\n"
-	"  --save-dtb FILE     write the device tree used to FILE\n"
+	"  --save-dtb FILE     write the device tree the guest boots with to FILE (its memory\n"
+	"                      node, /chosen, --trim-dt applied)\n"
 	"  --trim-dt           drop what QEMU virt describes beyond the guest's devices (unused\n"
 	"                      virtio-mmio transports, GPIO, RTC, PCIe, ...), as a libvmm DT\n"
 	"  --per-region        one UIO node per region instead (sdfgen style, all named uio,\n"
@@ -86,7 +87,7 @@ const char blk_usage[] =
 	"  -v                  trace the layout, QEMU's command line and every request\n";
 
 struct opts {
-	const char *kernel, *initrd, *append, *console, *log, *serial, *qemu, *dtb, *save_dtb;
+	const char *kernel, *initrd, *append, *console, *log, *serial, *qemu, *dtb;
 	const char *disk_cache;
 	uint32_t cap, depth;
 	uint64_t data[MAX_REGIONS];
@@ -248,7 +249,7 @@ int blk_main(int argc, char **argv)
 		else if (!strcmp(a, "--zc-data")) o.zc_data = atoi(need(argc, argv, &i));
 		else if (!strcmp(a, "--per-region")) o.per_region = 1;
 		else if (!strcmp(a, "--dtb")) o.dtb = need(argc, argv, &i);
-		else if (!strcmp(a, "--save-dtb")) o.save_dtb = need(argc, argv, &i);
+		else if (!strcmp(a, "--save-dtb")) cfg.save_dtb = need(argc, argv, &i);
 		else if (!strcmp(a, "--trim-dt")) cfg.trim_dt = 1;
 		else if (!strcmp(a, "--irq-type")) {
 			const char *m = need(argc, argv, &i);
@@ -343,8 +344,6 @@ int blk_main(int argc, char **argv)
 		free(fdt);
 		fdt = given;
 	}
-	if (o.save_dtb)
-		dtb_save(fdt, o.save_dtb);
 	dtb_save(fdt, path);
 	free(fdt);
 

@@ -44,7 +44,7 @@ const char net_usage[] =
 	"                      page-backed, cacheable maps under dvm_uio (docs/uio_net.md)\n"
 	"  --dtb FILE          boot with this device tree (e.g. dtc -O dtb rootfs/net-vm.dts)\n"
 	"                      after checking its UIO nodes are the ones laid out here\n"
-	"  --save-dtb FILE     write the device tree used to FILE\n"
+	"  --save-dtb FILE     write the device tree the guest boots with to FILE (blk --help)\n"
 	"  --trim-dt           drop QEMU virt's nodes beyond the guest's devices (blk --help)\n"
 	"  --libvmm            libvmm's network driver VM wiring instead: eleven UIO nodes\n"
 	"                      named uio, one region each, told apart by the second\n"
@@ -105,7 +105,7 @@ int net_main(int argc, char **argv)
 	static const char *const known[] = { "rx", "tx", "invalid", "nobuf", "indices", "race",
 					     "restart", "bench" };
 	const char *kernel = 0, *initrd = 0, *append = 0, *console = 0, *log_opt = 0, *qemu = 0,
-		   *dtb = 0, *save_dtb = 0;
+		   *dtb = 0;
 	uint32_t rx_cap = 512, tx_cap = 512;
 	uint64_t txr = 256 << 10, window = 4 << 20, seed = now_ns();
 	unsigned ram = 128 << 10, timeout = 180, stall = 5;
@@ -141,7 +141,7 @@ int net_main(int argc, char **argv)
 		else if (!strcmp(a, "--libvmm")) libvmm = 1;
 		else if (!strcmp(a, "--cached-data")) cached = parse_cached(need(argc, argv, &i));
 		else if (!strcmp(a, "--dtb")) dtb = need(argc, argv, &i);
-		else if (!strcmp(a, "--save-dtb")) save_dtb = need(argc, argv, &i);
+		else if (!strcmp(a, "--save-dtb")) cfg.save_dtb = need(argc, argv, &i);
 		else if (!strcmp(a, "--trim-dt")) cfg.trim_dt = 1;
 		else if (!strcmp(a, "--seed")) seed = parse_uint(a, need(argc, argv, &i), ~0ull);
 		else if (!strcmp(a, "--timeout")) timeout = (unsigned)parse_uint(a, need(argc, argv, &i), 86400);
@@ -219,8 +219,6 @@ int net_main(int argc, char **argv)
 		free(fdt);
 		fdt = given;
 	}
-	if (save_dtb)
-		dtb_save(fdt, save_dtb);
 	dtb_save(fdt, path);
 	free(fdt);
 

@@ -264,6 +264,8 @@ static void finish_dtb(struct vm_images *m, const struct vm_cfg *c, const char *
 	if (dtb_size(fdt) != m->dtb_end - m->dtb)
 		die("device tree: its size changed while placing it");
 	dtb_save(fdt, path);
+	if (c->save_dtb)
+		dtb_save(fdt, c->save_dtb);
 	free(fdt);
 }
 

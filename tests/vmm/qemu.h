@@ -32,6 +32,7 @@ struct vm_cfg {
 	const char *win_path;     /* ... backed by this file */
 	uint64_t zc_bytes;        /* blk --zc-data: window regions declared as memory too */
 	int trim_dt;              /* --trim-dt: only the devices the guest is given (dtb.h) */
+	const char *save_dtb;     /* --save-dtb: a copy of the tree the guest boots with */
 	struct argv extra;        /* more QEMU arguments (drives, devices, -dtb) */
 };
 
