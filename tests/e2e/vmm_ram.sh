@@ -90,6 +90,17 @@ for run in $RUNS; do
 			fail "$name: --save-dtb wrote the booted tree (trimmed, $kib KiB of RAM, /chosen)" \
 				"$got virtio_mmio nodes (want $keep); memory and chosen: $(printf '%s\n' "$dts" | grep -E 'memory@|reg = <0x00 0x4000|bootargs' | head -4 | tr '\n' ' ')"
 		fi
+		# vmm-sim trim-dt (scripts/measure-ram's) leaves QEMU virt's own tree with the
+		# same top-level nodes as the booted one, less what vmm-sim adds for the guest
+		qemu-system-aarch64 -M virt,dumpdtb="$T_TMP/virt.dtb" -cpu cortex-a57 -m 256M -nographic >/dev/null 2>&1
+		"$VMM_SIM" trim-dt "$T_TMP/virt.dtb" "$T_TMP/trimmed.dtb" --keep "$keep" >/dev/null
+		booted=$(fdtget -l "$T_TMP/$name.dtb" / | grep -vE '^(reserved-memory|distance-map|blk|memory)' | sort | tr '\n' ' ')
+		alone=$(fdtget -l "$T_TMP/trimmed.dtb" / | grep -vE '^(distance-map|memory)' | sort | tr '\n' ' ')
+		if [ -n "$alone" ] && [ "$booted" = "$alone" ]; then
+			pass "$name: vmm-sim trim-dt keeps the nodes the booted tree kept"
+		else
+			fail "$name: vmm-sim trim-dt keeps the nodes the booted tree kept" "trim-dt: $alone; booted: $booted"
+		fi
 	fi
 	printf '%s\n' "$out" | grep -q "^PASS: $name window: " && pass "$name: window checked" ||
 		fail "$name: window checked" "no 'window' PASS line from vmm-sim"

@@ -10,6 +10,8 @@ int blk_main(int argc, char **argv);
 extern const char blk_usage[];
 int net_main(int argc, char **argv);
 extern const char net_usage[];
+int trim_main(int argc, char **argv);
+extern const char trim_usage[];
 
 static const struct {
 	const char *name;
@@ -18,6 +20,7 @@ static const struct {
 } cmds[] = {
 	{ "blk", blk_main, blk_usage },
 	{ "net", net_main, net_usage },
+	{ "trim-dt", trim_main, trim_usage },
 };
 
 int main(int argc, char **argv)
@@ -29,7 +32,7 @@ int main(int argc, char **argv)
 	fprintf(argc > 1 && strcmp(argv[1], "--help") ? stderr : stdout,
 		"Usage: vmm-sim CLASS [OPTIONS] PHASE...\n"
 		"Plays the VMM and the sDDF virtualiser for a Linux driver VM under QEMU.\n"
-		"Classes:\n");
+		"Classes (and trim-dt, QEMU virt's tree as --trim-dt gives it):\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		printf("  %s    (vmm-sim %s --help)\n", cmds[i].name, cmds[i].name);
 	return argc > 1 && strcmp(argv[1], "--help") ? 2 : 0;
