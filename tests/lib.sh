@@ -38,6 +38,13 @@ mkimage() {
 	truncate -s "$2" "$1"
 }
 
+# layout_inputs DIR: the layout tests' boot images, DIR/Image (a fake Image of 16 MiB
+# whose image_size is 18 MiB) and DIR/initrd (300,000 random bytes)
+layout_inputs() {
+	mkimage "$1/Image" $((16 << 20)) $((18 << 20))
+	head -c 300000 /dev/urandom >"$1/initrd"
+}
+
 # uio_map ROOT DEV M NAME ADDR SIZE: map M of the fake UIO device uioDEV under ROOT (a
 # DVM_UIO_ROOT tree) as sysfs shows it: name, addr and size as 0x%016x, offset 0
 uio_map() {

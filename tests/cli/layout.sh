@@ -7,15 +7,14 @@
 . "$(dirname "$0")/../lib.sh"
 T=$T_TMP
 
-# le, mkimage (a fake arm64 Image): tests/lib.sh
+# le, mkimage (a fake arm64 Image), layout_inputs: tests/lib.sh
 # hdr PREFIX NAME: a macro's value from PREFIX.h
 hdr() { awk -v n="GUEST_$2" '$1 == "#define" && $2 == n { print $3 }' "$1.h"; }
 # same NAME GOT WANT
 same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 
 MB=$((1 << 20))
-mkimage "$T/Image" $((16 * MB)) $((18 * MB))
-head -c 300000 /dev/urandom >"$T/initrd"
+layout_inputs "$T"
 qemu-system-aarch64 -M virt,dumpdtb="$T/virt.dtb" -cpu cortex-a57 -m 256M -nographic >/dev/null 2>&1
 [ -s "$T/virt.dtb" ] && pass layout_dumpdtb || fail layout_dumpdtb "qemu-system-aarch64 dumpdtb failed"
 

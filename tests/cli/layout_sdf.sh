@@ -9,8 +9,7 @@ T=$T_TMP
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
 # a fake arm64 Image: 16 MiB file, 18 MiB image_size
-mkimage "$T/Image" $((16 << 20)) $((18 << 20))
-head -c 300000 /dev/urandom >"$T/initrd"
+layout_inputs "$T"
 hdr() { awk -v n="GUEST_$2" '$1 == "#define" && $2 == n { print $3 }' "$1.h"; }
 same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 # xpath NAME FILE EXPR WANT: xmllint's answer for EXPR

@@ -6,10 +6,8 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/../lib.sh"
 T=$T_TMP
-MB=$((1 << 20))
 
-mkimage "$T/Image" $((16 * MB)) $((18 * MB))
-head -c 300000 /dev/urandom >"$T/initrd"
+layout_inputs "$T"
 
 # 1: the docs' example: the window at 0x4fc00000 is in no memory node (a new section)
 expect layout_zc_example 0 "$PACK" layout -k "$T/Image" -i "$T/initrd" \

@@ -8,10 +8,8 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/../lib.sh"
 T=$T_TMP
-MB=$((1 << 20))
 
-mkimage "$T/Image" $((16 * MB)) $((18 * MB))
-head -c 300000 /dev/urandom >"$T/initrd"
+layout_inputs "$T"
 # node NAME FILE: the body of the first node NAME in FILE (up to its closing brace)
 node() { awk -v n="$1 {" 'index($0, n) { on = 1 } on { print } on && /};/ { exit }' "$2"; }
 # reserved NAME FILE ADDR SIZE: /reserved-memory/NAME is [ADDR, +SIZE) without no-map,
