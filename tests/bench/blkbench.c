@@ -341,22 +341,28 @@ static void switch_driver(const char *mode)
 	printf("blkbench: driver %s pid %d\n", mode, (int)pid);
 }
 
+/* The first line of path into buf ("" when unreadable). */
+static void read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = 0;
+	if (f) {
+		if (!fgets(buf, (int)size, f))
+			buf[0] = 0;
+		fclose(f);
+	}
+}
+
 /* The guest's KPTI state and command line (KASLR, kpti= and the like), one line. */
 static void guest_state(void)
 {
-	char melt[160] = "unknown", cmd[512] = "";
-	FILE *f = fopen("/sys/devices/system/cpu/vulnerabilities/meltdown", "r");
+	char melt[160], cmd[512];
 
-	if (f) {
-		if (!fgets(melt, sizeof(melt), f))
-			snprintf(melt, sizeof(melt), "unknown");
-		fclose(f);
-	}
-	if ((f = fopen("/proc/cmdline", "r"))) {
-		if (!fgets(cmd, sizeof(cmd), f))
-			cmd[0] = 0;
-		fclose(f);
-	}
+	read_line("/sys/devices/system/cpu/vulnerabilities/meltdown", melt, sizeof(melt));
+	read_line("/proc/cmdline", cmd, sizeof(cmd));
+	if (!melt[0])
+		snprintf(melt, sizeof(melt), "unknown");
 	melt[strcspn(melt, "\n")] = 0;
 	cmd[strcspn(cmd, "\n")] = 0;
 	printf("blkbench: guest meltdown='%s' cmdline='%s'\n", melt, cmd);
@@ -376,19 +382,6 @@ static int open_device(const char *path)
 	}
 	errno = ENOENT;
 	return -1;
-}
-
-/* The first line of path into buf ("" when unreadable). */
-static void read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-
-	buf[0] = 0;
-	if (f) {
-		if (!fgets(buf, (int)size, f))
-			buf[0] = 0;
-		fclose(f);
-	}
 }
 
 static void serve(const char *device, struct pattern *p, int np)
